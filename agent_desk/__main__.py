@@ -1,0 +1,3 @@
+from agent_desk.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The `agent-desk` command line. Subcommands load lazily so `--help` and the UI start fast.
+
+Each subcommand lives in its own module in this package; register it in ``_COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+_COMMANDS: dict[str, str] = {
+    "run": "agent_desk.cli.run:run",
+    "replay": "agent_desk.cli.replay:replay",
+    "fixtures": "agent_desk.cli.fixtures:fixtures",
+    "config": "agent_desk.cli.config:config",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a subcommand's module only when that subcommand runs (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _COMMANDS:
+            module_name, attr = _COMMANDS[cmd_name].split(":")
+            command: Any = getattr(importlib.import_module(module_name), attr)
+            return command  # type: ignore[no-any-return]
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.version_option(package_name="agent-desk")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """agent-desk: hears customers' life events and guards next-best-action suggestions.
+
+    Without a subcommand, opens the call screen on the demo conversation.
+    """
+    if ctx.invoked_subcommand is None:
+        from agent_desk.cli.run import run
+
+        ctx.invoke(run)

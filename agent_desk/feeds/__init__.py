@@ -1,0 +1,1 @@
+"""Conversation feeds: every source of utterances behind one small interface (:class:`Feed`)."""

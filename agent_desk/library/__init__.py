@@ -1,0 +1,1 @@
+"""The shipped library: conversation fixtures and action catalogues, their schema and checks."""

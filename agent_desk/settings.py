@@ -1,0 +1,132 @@
+"""Settings: a TOML file in the platform config dir, overridden by ``AGENT_DESK_*`` variables.
+
+Precedence (highest first): constructor arguments, environment variables, the TOML file
+(``AGENT_DESK_CONFIG_FILE`` or ``<user config dir>/agent-desk/config.toml``), defaults.
+Each setting is documented where it is declared; ``agent-desk config`` prints the effective values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "agent-desk"
+
+
+def config_file() -> Path:
+    """The TOML file settings are read from (it need not exist)."""
+    override = os.environ.get("AGENT_DESK_CONFIG_FILE")
+    if override:
+        return Path(override)
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("AGENT_DESK_DATA_DIR")
+    return Path(override) if override else Path(user_data_dir(APP_NAME))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'agent-desk.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AGENT_DESK_",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    database_url: str = Field(default_factory=default_database_url)
+    """SQLAlchemy URL. SQLite in the user data dir by default; ``postgresql+psycopg://...`` lets
+    several desks share one rule store and one decision log."""
+
+    language: Literal["nl", "en"] = "nl"
+    """UI language (and the language of guard reasons shown to the agent)."""
+
+    feed: Literal["replay", "sse", "stdin", "connect"] = "replay"
+    """Where the conversation comes from: a fixture replay (the embedded default), a live
+    Server-Sent Events stream, JSON Lines on stdin, or Amazon Connect Contact Lens."""
+
+    feed_url: str | None = None
+    """URL of the live SSE stream (``feed = "sse"``) or Contact Lens endpoint."""
+
+    replay_speed: float = Field(default=1.0, gt=0, le=64)
+    """Replay clock: 1.0 is real time, 4.0 four times as fast."""
+
+    nba_source: Literal["catalog", "http"] = "catalog"
+    """Next-best-action source: the local catalogue or an HTTP decisioning service."""
+
+    nba_url: str | None = None
+    """Base URL of the HTTP decisioning service (``nba_source = "http"``)."""
+
+    nba_timeout_s: float = Field(default=0.5, gt=0, le=30)
+    """Per-request timeout for the decisioning service; on timeout nothing unjudged is shown."""
+
+    rules_file: Path | None = None
+    """A rule-set YAML to use instead of the published one (mainly for trying a draft)."""
+
+    show_qualified_events: bool = True
+    """Show negated / hypothetical / someone else's / long-ago life events (dimmed) on the call
+    screen. Off hides them; the guard ignores them either way."""
+
+    desk_id: str = Field(default="desk-1", max_length=64)
+    """Identifies this desk in shared decision logs."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        if not v.startswith(("sqlite:", "postgresql")):
+            raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )
+
+
+class SettingsError(Exception):
+    """The settings file or environment is invalid; the message names file and field."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning every validation problem into one readable line."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    path = config_file()
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from exc
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in err["loc"])
+            msg = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+            lines.append(
+                f"{path} or AGENT_DESK_{field.upper()}: [{field}] {msg} (got {err.get('input')!r})"
+            )
+        raise SettingsError("\n".join(lines)) from exc
