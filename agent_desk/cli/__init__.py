@@ -15,6 +15,10 @@ _COMMANDS: dict[str, str] = {
     "replay": "agent_desk.cli.replay:replay",
     "fixtures": "agent_desk.cli.fixtures:fixtures",
     "config": "agent_desk.cli.config:config",
+    "detect": "agent_desk.cli.detect:detect",
+    "eval": "agent_desk.cli.eval:eval_group",
+    "guard": "agent_desk.cli.guard:guard",
+    "rules": "agent_desk.cli.rules:rules",
 }
 
 

@@ -1,0 +1,1 @@
+"""Persistence wiring: SQLite in the user data dir by default, PostgreSQL when configured."""

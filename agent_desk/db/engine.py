@@ -1,0 +1,41 @@
+"""Create database engines for the configured URL and make sure the schema exists.
+
+SQLite gets WAL and a busy timeout so two desks on one machine can write at once; PostgreSQL gets
+a small pool with pre-ping so a database that went away is noticed instead of hanging a call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, create_engine
+
+from agent_desk.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with the schema created (idempotent)."""
+    connect_args: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        db_path = url.split("///", 1)[-1]
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        connect_args = {"check_same_thread": False, "timeout": 15}
+        engine = create_engine(url, echo=echo, connect_args=connect_args)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    else:
+        engine = create_engine(
+            url, echo=echo, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 5}
+        )
+    SQLModel.metadata.create_all(engine)
+    return engine

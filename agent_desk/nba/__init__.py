@@ -1,0 +1,1 @@
+"""Next-best-action sources: everything that proposes suggestions, behind one interface."""

@@ -1,0 +1,1 @@
+"""Reusable widgets of the call screen, grouped by screen area."""

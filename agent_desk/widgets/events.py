@@ -1,0 +1,80 @@
+"""Life-event chips: what the NLP layer heard, in the UI language, with its qualifiers.
+
+Asserted events (the customer's own, current situation) are plain chips; negated, hypothetical,
+someone else's and long-ago events are dimmed with the qualifier spelled out, or hidden when the
+``show_qualified_events`` setting is off. Focusing a chip shows the words it was heard in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from agent_desk.i18n import Lang, t
+from nlp.types import LifeEvent
+
+
+def qualifiers(event: LifeEvent, lang: Lang) -> list[str]:
+    out = []
+    if event.negated:
+        out.append(t("events.negated", lang))
+    if event.hypothetical:
+        out.append(t("events.hypothetical", lang))
+    if event.experiencer == "other":
+        out.append(t("events.other", lang))
+    if event.historical:
+        out.append(t("events.historical", lang))
+    return out
+
+
+class EventChip(Static, can_focus=True):
+    DEFAULT_CSS = """
+    EventChip { width: auto; height: auto; padding: 0 1; margin: 0 1 0 0; background: $warning 30%; }
+    EventChip.-qualified { background: $surface; color: $text-muted; text-style: italic; }
+    EventChip:focus { background: $accent; }
+    """
+
+    def __init__(self, event: LifeEvent, utterance_text: str, lang: Lang) -> None:
+        label = t(f"event.{event.type.value}", lang)
+        quals = qualifiers(event, lang)
+        if quals:
+            label = f"{label} ({', '.join(quals)})"
+        super().__init__(Text(label), markup=False, classes="" if event.asserted else "-qualified")
+        self.event = event
+        self.evidence = utterance_text
+        self.tooltip = Text(t("events.from", lang, text=utterance_text[:300]))
+
+
+class EventChips(Vertical):
+    DEFAULT_CSS = """
+    EventChips { height: auto; max-height: 12; border: round $primary; padding: 0 1; }
+    EventChips > #chips-empty { color: $text-muted; }
+    """
+
+    def __init__(self, lang: Lang, show_qualified: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lang: Lang = lang
+        self.show_qualified = show_qualified
+        self.border_title = t("events.title", lang)
+        self._keys: set[tuple[str, str, int]] = set()
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text(t("events.none", self.lang)), id="chips-empty")
+
+    def add_events(self, utterance_id: str, text: str, events: Sequence[LifeEvent]) -> None:
+        for ev in events:
+            if not ev.asserted and not self.show_qualified:
+                continue
+            key = (utterance_id, ev.type.value, ev.start)
+            if key in self._keys:
+                continue
+            self._keys.add(key)
+            self.query_one("#chips-empty").display = False
+            self.mount(EventChip(ev, text, self.lang))
+
+    @property
+    def chips(self) -> list[EventChip]:
+        return list(self.query(EventChip))
