@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nlp.types import EventType
+
 
 class Verdict(StrEnum):
     """From mildest to strictest. Order matters: the strictest enforced outcome wins."""
@@ -43,7 +45,7 @@ COMMERCIAL_KINDS: frozenset[SuggestionKind] = frozenset(
 
 
 class Dimension(StrEnum):
-    """Hogeschool Utrecht's service-experience dimensions plus value alignment and equal treatment."""
+    """Hogeschool Utrecht's service-experience dimensions, value alignment, equal treatment."""
 
     LANGUAGE = "language"
     PLACE_TIME = "place_time"
@@ -74,6 +76,9 @@ class Suggestion(BaseModel):
     action_id: str | None = None
     #: The Pega-style group (e.g. "CreditCards"); the autonomy ledger suppresses per group too.
     group: str | None = None
+    #: The life events this action is meant for (the catalogue's trigger events); empty when the
+    #: source does not say. The guard holds help meant for a situation nobody in the call is in.
+    for_events: tuple[EventType, ...] = ()
 
 
 class Reason(BaseModel):

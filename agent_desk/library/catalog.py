@@ -63,6 +63,7 @@ class Action(Strict):
             credit=self.credit,
             action_id=self.id,
             group=self.group,
+            for_events=self.triggers.events,
         )
 
 

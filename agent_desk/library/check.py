@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import yaml
+
 from agent_desk.library.catalog import Action, Catalog
 from agent_desk.library.conversation import Conversation
 from agent_desk.library.yamlio import DataFileError, Problem, line_of, load_model, read_yaml
@@ -68,7 +70,7 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
     report = CheckReport()
     files = _expand(paths)
     actions: dict[str, Action] = {}
-    convs: list[tuple[Path, Conversation, object]] = []
+    convs: list[tuple[Path, Conversation, yaml.Node | None]] = []
     catalog_files = [f for f in files if _kind_of(f) == "catalog"]
     # Cross-checks need the catalogue even when only conversations are named.
     if not catalog_files:
@@ -96,7 +98,9 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
             continue
         report.files += 1
         if kind == "rules":
-            report.problems.extend(_check_rules(path))
+            report.problems.extend(
+                _check_rule_tests(path) if path.name.endswith(".tests.yaml") else _check_rules(path)
+            )
             continue
         if kind == "other":
             report.problems.append(
@@ -119,7 +123,7 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
                 report.problems.append(
                     Problem(
                         str(path),
-                        line_of(node, ["suggestions", i, "action"]),  # type: ignore[arg-type]
+                        line_of(node, ["suggestions", i, "action"]),
                         f"suggestions.{i}.action",
                         f"unknown catalogue action {s.action!r}",
                     )
@@ -127,12 +131,21 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
     return report
 
 
-def _check_rules(path: Path) -> list[Problem]:
-    """Rule sets are validated by the guard; a missing validator is reported, never passed."""
+def _check_rule_tests(path: Path) -> list[Problem]:
+    """Rule-test files (``*.tests.yaml``) next to a rule set: cases of call, suggestion, verdict."""
+    from guards.ruletests import load_rule_tests
+
     try:
-        from guards.rules import RuleSetError, load_rule_set
-    except ImportError:
-        return []
+        load_rule_tests(path)
+    except DataFileError as exc:
+        return [Problem(str(path), p.line, p.field, p.message) for p in exc.problems]
+    return []
+
+
+def _check_rules(path: Path) -> list[Problem]:
+    """Rule sets are validated by the guard's own loader (the same one the app uses)."""
+    from guards.rules import RuleSetError, load_rule_set
+
     try:
         load_rule_set(path)
     except RuleSetError as exc:

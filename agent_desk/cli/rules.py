@@ -1,0 +1,90 @@
+"""`agent-desk rules check FILE` and `agent-desk rules test`: validate and test rule sets.
+
+`check` lists every problem (file, line, field with the rule id) and exits 1 if there are any.
+`test` runs the rule tests stored next to the rules (``<name>.tests.yaml``) through the real NLP
+and the guard, prints pass/fail per case and which rules no test makes fire (coverage).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agent_desk.paths import rules_dir
+
+
+@click.group()
+def rules() -> None:
+    """Guard rule sets: validate and test them."""
+
+
+@rules.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(file: Path) -> None:
+    """Validate a rule set. Lists every problem; exit 1 if there are any."""
+    from guards.rules import RuleSetError, load_rule_set
+
+    try:
+        rule_set = load_rule_set(file)
+    except RuleSetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) in {file}", err=True)
+        raise SystemExit(1) from None
+    modes = {m: sum(r.enforcement == m for r in rule_set.rules) for m in ("warn", "dry_run")}
+    click.echo(
+        f"ok: {rule_set.id} {rule_set.version} ({rule_set.status}), {len(rule_set.rules)} rules"
+        f" ({modes['warn']} warn, {modes['dry_run']} dry run)"
+    )
+
+
+@rules.command("test")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rule set to test (default: the published rule set).",
+)
+@click.option(
+    "--tests",
+    "tests_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Rule tests (default: <rules>.tests.yaml next to the rule set).",
+)
+def test(rules_file: Path | None, tests_file: Path | None) -> None:
+    """Run the rule tests; exit 1 if a case fails."""
+    from guards.rules import RuleSetError, load_rule_set
+    from guards.ruletests import (
+        case_line,
+        default_tests_path,
+        load_rule_tests,
+        run_rule_tests,
+    )
+    from guards.yamlsrc import DataError
+
+    rules_path = rules_file or rules_dir() / "default.yaml"
+    tests_path = tests_file or default_tests_path(rules_path)
+    try:
+        rule_set = load_rule_set(rules_path)
+        tests = load_rule_tests(tests_path)
+    except (RuleSetError, DataError) as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+    report = run_rule_tests(rule_set, tests.cases)
+    for i, result in enumerate(report.results):
+        if result.passed:
+            click.echo(f"pass  {result.case.id}")
+        else:
+            where = f"{tests_path}:{case_line(tests_path, i) or '?'}"
+            click.echo(f"FAIL  {result.case.id} ({where}): {'; '.join(result.problems)}")
+    click.echo(
+        f"{report.passed}/{len(report.results)} cases pass; rule coverage "
+        f"{report.coverage:.0%} ({len(rule_set.rules) - len(report.uncovered)}"
+        f"/{len(rule_set.rules)} rules)"
+    )
+    if report.uncovered:
+        click.echo("rules no test makes fire: " + ", ".join(report.uncovered))
+    if report.failed:
+        raise SystemExit(1)
