@@ -95,3 +95,22 @@ class Utterance(BaseModel):
     t: float = Field(default=0.0, ge=0, description="Seconds since the call started.")
     final: bool = True
     lang: Lang | None = None
+
+
+WishKind = Literal["no_offers", "not_interested"]
+
+
+class CustomerWish(BaseModel):
+    """Something the customer said about being sold to, with its evidence span.
+
+    ``no_offers``: no offers in this call or at all ("ik hoef geen aanbiedingen", "no offers
+    please"); ``not_interested``: declines what was just offered ("daar heb ik geen behoefte aan",
+    "no thanks, I'm fine"). ``start``/``end`` are character offsets into the utterance text.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: WishKind
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)

@@ -1,0 +1,659 @@
+"""The spaCy components of the life-event pipeline, registered with ``@Language.factory``.
+
+* ``lowercase_lookup_lemmatizer``: spaCy's lookup lemmatizer (spacy-lookups-data tables), keyed
+  on the lower-cased word so "Overleed" at the start of a sentence still lemmatises.
+* ``life_events``: matches the event, look-alike (veto) and customer-wish patterns of
+  ``data/<lang>/events.yaml``; writes ``doc._.life_events`` and ``doc._.customer_wishes``.
+* ``life_event_context``: ConText-style context from ``data/<lang>/context.yaml``: triggers with
+  a direction and a scope bounded by the sentence and by terminators, pseudo-triggers that
+  swallow look-alike triggers, and who the event is about (person words near the event).
+
+Everything a component finds is token-based (:class:`EventHit`); :mod:`nlp.detector` turns it
+into the public, character-offset types.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy
+from spacy.attrs import LEMMA, LOWER, NORM, SENT_START
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Doc, Token
+
+from nlp.patterns import (
+    DATA_DIR,
+    Category,
+    ContextFile,
+    Direction,
+    EventsFile,
+    PatternFileError,
+    Role,
+    TokenPattern,
+    compile_pattern,
+    is_gap,
+    load_file,
+)
+from nlp.types import EventType, Experiencer, WishKind
+
+#: How far (in tokens) before an event a person word may govern it.
+PERSON_REACH_BEFORE = 12
+#: Dutch inversion puts the subject after the verb ("vorige week overleed mijn vader").
+PERSON_REACH_AFTER = 3
+
+
+@dataclass
+class EventHit:
+    """One life event found in a Doc, in token offsets, with its context flags."""
+
+    type: EventType
+    start: int
+    end: int
+    #: Token indices that are evidence (not gap words); triggers on these are part of the event.
+    literal: tuple[int, ...]
+    negated: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    experiencer: Experiencer = "customer"
+    #: Set by the context component when the event is about a pet, a celebrity, fiction.
+    dropped: bool = False
+
+
+@dataclass
+class WishHit:
+    kind: WishKind
+    start: int
+    end: int
+
+
+@dataclass
+class _Trigger:
+    start: int
+    end: int
+    category: Category
+    direction: Direction
+    max_scope: int
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    role: Role
+    #: After a preposition ("bij mijn ouders", "with my mum"): a place or an object, not the
+    #: person the event is about.
+    prep: bool = False
+
+
+Gate = tuple[tuple[str, frozenset[str]], ...]
+#: A gate's further requirements, ready to test: (word hashes, or substrings when no hashes).
+_Rest = tuple[tuple[frozenset[int], frozenset[str]], ...]
+
+_WORD_KEYS = ("NORM", "LEMMA")
+_GATE_ATTRS = [NORM, LEMMA]
+#: A plain pattern expands to at most this many phrases for the PhraseMatcher.
+_MAX_PHRASES = 5_000
+
+
+def _requirements(tp: list[TokenPattern], stop_words: set[str]) -> list[tuple[str, frozenset[str]]]:
+    """Necessary conditions for ``tp`` to match, rarest first: ("word", one of these occurs as
+    a token's norm or lemma) or ("sub", this text occurs in the lower-cased doc)."""
+    found: list[tuple[tuple[int, int], tuple[str, frozenset[str]]]] = []
+    for tok in tp:
+        if tok.get("OP"):
+            continue
+        for key in _WORD_KEYS:
+            spec = tok.get(key)
+            words: frozenset[str] | None = None
+            if isinstance(spec, str):
+                words = frozenset({spec})
+            elif isinstance(spec, dict) and "IN" in spec:
+                words = frozenset(spec["IN"])
+            if words:
+                rank = (sum(1 for w in words if w in stop_words), len(words))
+                found.append((rank, ("word", words)))
+        lower = tok.get("LOWER")
+        if isinstance(lower, dict) and "FUZZY1" in lower:
+            # One edit leaves the first or the last four letters intact.
+            word = str(lower["FUZZY1"])
+            if len(word) >= 8:
+                found.append(((0, 1_000), ("sub", frozenset({word[:4], word[-4:]}))))
+        elif isinstance(lower, dict) and "REGEX" in lower:
+            runs = sorted(re.findall(r"[a-zà-ÿ]{3,}", str(lower["REGEX"])), key=len)
+            if runs:
+                found.append(((0, 2_000), ("sub", frozenset({runs[-1]}))))
+    found.sort(key=lambda f: f[0])
+    return [req for _, req in found]
+
+
+def _reach(tp: list[TokenPattern]) -> int:
+    """The most tokens ``tp`` can match."""
+    total = 0
+    for tok in tp:
+        op = str(tok.get("OP", ""))
+        if op.startswith("{"):
+            total += int(op.strip("{}").split(",")[-1])
+        elif op in ("*", "+"):
+            return 10_000
+        else:
+            total += 1
+    return total
+
+
+def _phrases(tp: list[TokenPattern]) -> list[tuple[str, ...]] | None:
+    """The word sequences a gap-free, norm-only pattern stands for; None if it is not one."""
+    slots: list[list[str]] = []
+    total = 1
+    for tok in tp:
+        if set(tok) != {"NORM"}:
+            return None
+        spec = tok["NORM"]
+        if isinstance(spec, str):
+            slots.append([spec])
+        elif isinstance(spec, dict) and set(spec) == {"IN"}:
+            slots.append(list(spec["IN"]))
+        else:
+            return None
+        total *= len(slots[-1])
+    if total > _MAX_PHRASES:
+        return None
+    return list(itertools.product(*slots))
+
+
+class _Group:
+    """Matcher patterns that share their gate: run only when the doc meets every requirement."""
+
+    __slots__ = ("matcher", "reach", "rest")
+
+    def __init__(self, matcher: Matcher, rest: _Rest) -> None:
+        self.matcher = matcher
+        self.rest = rest
+        #: The most tokens one of its patterns can span: matches lie this close to the gate.
+        self.reach = 0
+
+
+class _Compiled:
+    """Pattern strings compiled for speed, with what each match key means.
+
+    Gap-free word patterns (most of them) expand into phrases for one ``PhraseMatcher`` over
+    NORM: a hash lookup per token. The rest (gaps, optional words, lemmas, regexes, typos) go
+    to spaCy ``Matcher``s grouped by their two rarest required words; a doc runs only the
+    groups whose words it contains. spaCy's Matcher tests every pattern against every token,
+    so one Matcher with hundreds of patterns costs milliseconds per utterance; gated, it costs
+    a few dozen microseconds, with the same matches.
+    """
+
+    def __init__(self, vocab: Any, stop_words: set[str]) -> None:
+        self.vocab = vocab
+        self.strings = vocab.strings
+        self.stop_words = stop_words
+        self.meta: dict[int, tuple[str, Any, tuple[bool, ...]]] = {}
+        self._phrase_matcher = PhraseMatcher(vocab, attr="NORM")
+        self._groups: dict[Gate, _Group] = {}
+        #: Groups by the hash of their first required word, so a doc is checked on its arrays.
+        self._by_word: dict[int, list[_Group]] = {}
+        self._by_sub: list[tuple[frozenset[str], _Group]] = []
+        self._always: list[_Group] = []
+
+    def _group_for(self, reqs: list[tuple[str, frozenset[str]]]) -> _Group:
+        gate: Gate = tuple(reqs[:2])
+        group = self._groups.get(gate)
+        if group is None:
+            rest: _Rest = tuple(
+                (
+                    frozenset(self.strings.add(w) for w in words)
+                    if kind == "word"
+                    else frozenset(),
+                    words,
+                )
+                for kind, words in gate[1:]
+            )
+            group = _Group(Matcher(self.vocab, validate=True), rest)
+            self._groups[gate] = group
+            if not gate:
+                self._always.append(group)
+            elif gate[0][0] == "word":
+                for w in gate[0][1]:
+                    self._by_word.setdefault(self.strings.add(w), []).append(group)
+            else:
+                self._by_sub.append((gate[0][1], group))
+        return group
+
+    def add(self, file: Path, entry: str, kind: str, payload: Any, patterns: list[str]) -> None:
+        key = f"{kind}:{entry}"
+        compiled: list[list[TokenPattern]] = [compile_pattern(p) for p in patterns]
+        try:
+            for i, tp in enumerate(compiled):
+                sub = f"{key}:{i}"
+                self.meta[self.strings.add(sub)] = (kind, payload, tuple(is_gap(t) for t in tp))
+                phrases = _phrases(tp)
+                if phrases is not None:
+                    docs = [Doc(self.vocab, words=list(words)) for words in phrases]
+                    self._phrase_matcher.add(sub, docs)
+                else:
+                    group = self._group_for(_requirements(tp, self.stop_words))
+                    group.matcher.add(sub, [tp])
+                    group.reach = max(group.reach, _reach(tp))
+        except (ValueError, KeyError) as exc:
+            raise PatternFileError(file, [f"entry {entry!r}: {exc}"]) from exc
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int, list[int]]]:
+        """Matches as (key, start, end, pattern index of each matched token)."""
+        out: list[tuple[int, int, int, list[int]]] = [
+            (m, start, end, list(range(end - start))) for m, start, end in self._phrase_matcher(doc)
+        ]
+        hashes: Any = doc.to_array(_GATE_ATTRS).ravel().tolist()
+        words: set[int] = set(hashes)
+        lowered: str | None = None
+        # Where each group's first gate word occurs (token index), to match only near it.
+        near: dict[int, list[int]] = {}
+        groups: dict[int, _Group] = {}
+        for i, h in enumerate(hashes):
+            hit = self._by_word.get(h)
+            if hit:
+                for g in hit:
+                    groups[id(g)] = g
+                    near.setdefault(id(g), []).append(i // 2)
+        for g in self._always:
+            groups[id(g)] = g
+        if self._by_sub:
+            lowered = _lowered_words(doc)
+            for subs, g in self._by_sub:
+                if any(w in lowered for w in subs):
+                    groups[id(g)] = g
+        n = len(doc)
+        for key, g in groups.items():
+            if g.rest and not self._meets(g.rest, words, doc, lowered):
+                continue
+            spots = near.get(key)
+            start, end = 0, n
+            if spots is not None:
+                # spaCy's Matcher walks every token of what it is given in Python; a window
+                # around the gate word holds every possible match and is far shorter.
+                start = max(0, min(spots) - g.reach)
+                end = min(n, max(spots) + g.reach + 1)
+            found: Any = g.matcher(doc[start:end] if end - start < n else doc, with_alignments=True)
+            if start:
+                out.extend((m, a + start, b + start, al) for m, a, b, al in found)
+            else:
+                out.extend(found)
+        return out
+
+    def _meets(self, rest: _Rest, words: set[int], doc: Doc, lowered: str | None) -> bool:
+        for hashes, subs in rest:
+            if hashes:
+                if words.isdisjoint(hashes):
+                    return False
+            else:
+                text = lowered if lowered is not None else _lowered_words(doc)
+                if not any(w in text for w in subs):
+                    return False
+        return True
+
+
+def _lowered_words(doc: Doc) -> str:
+    """The doc's distinct lower-cased words, space-separated (cheaper than ``doc.text``)."""
+    strings = doc.vocab.strings
+    return " ".join(strings[h] for h in set(doc.to_array([LOWER]).tolist()))
+
+
+def _ensure_extensions() -> None:
+    for name, default in (("life_events", None), ("customer_wishes", None), ("correction", False)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def _folder(nlp: Language, data_dir: str) -> Path:
+    return (Path(data_dir) if data_dir else DATA_DIR) / str(nlp.lang)
+
+
+def _longest_first(spans: list[Any]) -> list[Any]:
+    """Keep the longest of overlapping spans (spaCy's filter_spans, for plain tuples)."""
+    kept: list[Any] = []
+    taken: set[int] = set()
+    for s in sorted(spans, key=lambda s: (s.end - s.start, -s.start), reverse=True):
+        if not any(i in taken for i in range(s.start, s.end)):
+            kept.append(s)
+            taken.update(range(s.start, s.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+#: Same-type evidence this close together is one event ("diagnose ... kanker", "diagnosed with
+#: breast cancer"), not two.
+MERGE_GAP = 2
+
+
+def _merge_close(doc: Doc, hits: list[EventHit]) -> list[EventHit]:
+    merged: list[EventHit] = []
+    for hit in hits:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and hit.start - prev.end <= MERGE_GAP
+            and not any(doc[i].is_sent_start for i in range(prev.end, hit.start + 1))
+        ):
+            prev.end = max(prev.end, hit.end)
+            prev.literal = tuple(sorted({*prev.literal, *hit.literal}))
+        else:
+            merged.append(hit)
+    return merged
+
+
+class LowercaseLookupLemmatizer(Lemmatizer):
+    """spaCy's lookup lemmatizer, keyed on the lower-cased form (callers speak in any case).
+
+    Works on the Doc's arrays with a per-word cache of hashes: the same table lookups as
+    spaCy's, without creating a Token object per word.
+    """
+
+    def lookup_lemmatize(self, token: Token) -> list[str]:
+        lower = token.lower_
+        return [self._lookup_table.get(lower, lower)]
+
+    def initialize(
+        self,
+        get_examples: Any = None,
+        *,
+        nlp: Language | None = None,
+        lookups: Any = None,
+    ) -> None:
+        super().initialize(get_examples, nlp=nlp, lookups=lookups)
+        self._lookup_table = self.lookups.get_table("lemma_lookup", {})
+        self._cache: dict[int, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        lowers = doc.to_array([LOWER])
+        cache = self._cache
+        strings = doc.vocab.strings
+        lemmas = []
+        for h in lowers.tolist():
+            lemma = cache.get(h)
+            if lemma is None:
+                lower = strings[h]
+                lemma = strings.add(self._lookup_table.get(lower, lower))
+                if len(cache) < _LEMMA_CACHE_SIZE:
+                    cache[h] = lemma
+            lemmas.append(lemma)
+        column: Any = numpy.asarray(lemmas, dtype=numpy.uint64).reshape(-1, 1)
+        doc.from_array([LEMMA], column)
+        return doc
+
+
+#: Distinct words whose lemma hash is remembered; bounds memory on endless, varied input.
+_LEMMA_CACHE_SIZE = 200_000
+
+
+@Language.factory(
+    "lowercase_lookup_lemmatizer",
+    assigns=["token.lemma"],
+    default_config={"overwrite": False},
+)
+def make_lemmatizer(nlp: Language, name: str, overwrite: bool) -> LowercaseLookupLemmatizer:
+    return LowercaseLookupLemmatizer(nlp.vocab, None, name, mode="lookup", overwrite=overwrite)
+
+
+class LifeEventMatcher:
+    """Finds life events and customer wishes; drops look-alikes overlapping a veto pattern."""
+
+    def __init__(self, nlp: Language, data_dir: str) -> None:
+        _ensure_extensions()
+        path = _folder(nlp, data_dir) / "events.yaml"
+        data = load_file(path, EventsFile)
+        if data.lang != nlp.lang:
+            raise PatternFileError(path, [f"lang is {data.lang!r}, pipeline is {nlp.lang!r}"])
+        self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
+        for e in data.events:
+            self._c.add(path, e.id, "event", e.type, e.patterns)
+        for v in data.vetoes:
+            self._c.add(path, v.id, "veto", frozenset(v.types), v.patterns)
+        for w in data.wishes:
+            self._c.add(path, w.id, "wish", w.kind, w.patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        events: list[EventHit] = []
+        wishes: list[WishHit] = []
+        vetoes: list[tuple[int, int, frozenset[EventType]]] = []
+        meta = self._c.meta
+        for match_id, start, end, align in self._c(doc):
+            kind, payload, gaps = meta[match_id]
+            if kind == "event":
+                literal = tuple(start + i for i, a in enumerate(align) if not gaps[a])
+                events.append(EventHit(payload, start, end, literal))
+            elif kind == "wish":
+                wishes.append(WishHit(payload, start, end))
+            else:
+                vetoes.append((start, end, payload))
+        if vetoes:
+            events = [
+                ev
+                for ev in events
+                if not any(
+                    vs < ev.end and ev.start < ve and (not types or ev.type in types)
+                    for vs, ve, types in vetoes
+                )
+            ]
+        if len(events) > 1:
+            by_type: dict[EventType, list[EventHit]] = {}
+            for ev in events:
+                by_type.setdefault(ev.type, []).append(ev)
+            events = sorted(
+                (
+                    ev
+                    for group in by_type.values()
+                    for ev in _merge_close(doc, _longest_first(group))
+                ),
+                key=lambda e: (e.start, e.end),
+            )
+        doc._.life_events = events
+        doc._.customer_wishes = _longest_first(wishes) if len(wishes) > 1 else wishes
+        return doc
+
+
+@Language.factory("life_events", default_config={"data_dir": ""})
+def make_life_events(nlp: Language, name: str, data_dir: str) -> LifeEventMatcher:
+    return LifeEventMatcher(nlp, data_dir)
+
+
+class EventContext:
+    """ConText for life events: negated, hypothetical, historical, and whose event it is."""
+
+    def __init__(self, nlp: Language, data_dir: str) -> None:
+        _ensure_extensions()
+        path = _folder(nlp, data_dir) / "context.yaml"
+        data = load_file(path, ContextFile)
+        if data.lang != nlp.lang:
+            raise PatternFileError(path, [f"lang is {data.lang!r}, pipeline is {nlp.lang!r}"])
+        self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
+        for t in data.triggers:
+            self._c.add(path, t.id, "trigger", (t.category, t.direction, t.max_scope), t.patterns)
+        for p in data.persons:
+            self._c.add(path, p.id, "person", p.role, p.patterns)
+        if data.terminators:
+            self._c.add(path, "terminators", "terminator", None, data.terminators)
+        if data.correction_cues:
+            self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
+        self._prepositions = frozenset(data.prepositions)
+        self._customer_roles: dict[EventType, frozenset[Role]] = {
+            t: frozenset(r) for t, r in data.customer_roles.items()
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        events: list[EventHit] | None = doc._.life_events
+        if not events:
+            # Nothing to put in context: skip the matcher (most turns in a call carry no event).
+            return doc
+        triggers: list[_Trigger] = []
+        mentions: list[_Mention] = []
+        terminators: set[int] = set()
+        meta = self._c.meta
+        for match_id, start, end, _ in self._c(doc):
+            kind, payload, _ = meta[match_id]
+            if kind == "trigger":
+                cat, direction, scope = payload
+                triggers.append(_Trigger(start, end, cat, direction, scope))
+            elif kind == "person":
+                prep = start > 0 and doc[start - 1].norm_ in self._prepositions
+                mentions.append(_Mention(start, end, payload, prep))
+            elif kind == "terminator":
+                terminators.update(range(start, end))
+            else:
+                doc._.correction = True
+        # Longest trigger wins an overlap; triggers on the very same words all count, unless
+        # one of them is a pseudo-trigger ("niet alleen"), which silences that stretch.
+        spans = {(t.start, t.end) for t in _longest_first(triggers)}
+        silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
+        triggers = [
+            t for t in triggers if (t.start, t.end) in spans and (t.start, t.end) not in silenced
+        ]
+        mentions = _longest_first(mentions)
+        sent_of = _sentence_index(doc)
+        for ev in events:
+            for t in triggers:
+                if _in_scope(t, ev, terminators, sent_of):
+                    if t.category == Category.NEGATED:
+                        ev.negated = True
+                    elif t.category == Category.HYPOTHETICAL:
+                        ev.hypothetical = True
+                    elif t.category == Category.HISTORICAL:
+                        ev.historical = True
+                    else:
+                        ev.experiencer = "other"
+            if ev.experiencer == "customer":
+                role = _governing_role(ev, mentions, terminators, sent_of)
+                if role in (Role.NONHUMAN, Role.PUBLIC):
+                    ev.dropped = True
+                elif role == Role.OTHER or (
+                    role in (Role.PARTNER, Role.FAMILY, Role.CHILD)
+                    and role not in self._customer_roles.get(ev.type, frozenset())
+                ):
+                    ev.experiencer = "other"
+        doc._.life_events = [ev for ev in events if not ev.dropped]
+        return doc
+
+
+@Language.factory("life_event_context", default_config={"data_dir": ""})
+def make_life_event_context(nlp: Language, name: str, data_dir: str) -> EventContext:
+    return EventContext(nlp, data_dir)
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    out: list[int] = []
+    n = -1
+    for flag in doc.to_array([SENT_START]).tolist():
+        if flag == 1 or n < 0:
+            n += 1
+        out.append(n)
+    return out
+
+
+def _clear(a: int, b: int, terminators: set[int]) -> bool:
+    """No terminator among tokens a..b-1."""
+    return not any(i in terminators for i in range(a, b))
+
+
+def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[int]) -> bool:
+    lit = ev.literal or (ev.start,)
+    in_evidence = [i in lit for i in range(t.start, t.end)]
+    if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
+        return False  # the trigger word is part of the evidence ("ik kom niet rond")
+    if t.category == Category.HISTORICAL:
+        # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar".
+        terminators = set()
+    if t.direction != Direction.BACKWARD:
+        after = [i for i in lit if i >= t.end]
+        if after:
+            target = after[0]
+            if (
+                target - t.end <= t.max_scope
+                and sent_of[target] == sent_of[t.start]
+                and _clear(t.end, target, terminators)
+            ):
+                return True
+    if t.direction != Direction.FORWARD:
+        before = [i for i in lit if i < t.start]
+        if before:
+            target = before[-1]
+            if (
+                t.start - target - 1 <= t.max_scope
+                and sent_of[target] == sent_of[t.start]
+                and _clear(target + 1, t.start, terminators)
+            ):
+                return True
+    return False
+
+
+_OUTSIDERS = (Role.OTHER, Role.PUBLIC, Role.NONHUMAN)
+
+
+def _governing_role(
+    ev: EventHit, mentions: list[_Mention], terminators: set[int], sent_of: list[int]
+) -> Role | None:
+    """The role of the person the event is about, or None when nothing says (the customer)."""
+    if not mentions:
+        return None
+    sent = sent_of[ev.start]
+    if any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions):
+        return None  # the customer is in the evidence itself: "slaat me", "left me"
+    for m in mentions:
+        if (m.start <= ev.start and ev.end <= m.end) or (m.start == ev.end and not m.prep):
+            # The event sits inside or right before a person phrase: "mijn zieke moeder",
+            # "een zieke vader", "my late husband": that person is whom it is about.
+            return None if m.role == Role.SELF else m.role
+    before = [
+        m
+        for m in mentions
+        if not m.prep
+        and m.end <= ev.start
+        and sent_of[m.start] == sent
+        and ev.start - m.end <= PERSON_REACH_BEFORE
+        and _clear(m.end, ev.start, terminators)
+    ]
+    role: Role | None = None
+    nearest: _Mention | None = None
+    if before:
+        nearest = before[-1]
+        role = nearest.role
+        if role in (Role.PARTNER, Role.FAMILY, Role.CHILD):
+            # "mijn buurvrouw haar man", "my neighbour's husband": the outsider owns the relative.
+            for m in reversed(before[:-1]):
+                if m.role == Role.SELF:
+                    break
+                if m.role in _OUTSIDERS:
+                    role = m.role
+                    break
+    else:
+        after = [
+            m
+            for m in mentions
+            if not m.prep
+            and m.start >= ev.end
+            and sent_of[m.start] == sent
+            and m.start - ev.end <= PERSON_REACH_AFTER
+            and _clear(ev.end, m.start, terminators)
+        ]
+        if after:
+            nearest = after[0]
+            role = nearest.role
+    if role == Role.PRONOUN:
+        role = _antecedent(nearest, mentions)
+    if role == Role.SELF:
+        return None
+    return role
+
+
+def _antecedent(pronoun: _Mention | None, mentions: list[_Mention]) -> Role | None:
+    """The role of the last person named before a pronoun; None (the customer) if nobody was."""
+    if pronoun is None:
+        return None
+    for m in reversed(mentions):
+        if m.end <= pronoun.start and m.role not in (Role.PRONOUN, Role.SELF):
+            return m.role
+    return None

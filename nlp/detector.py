@@ -1,0 +1,203 @@
+"""The detector: text in, life events and customer wishes out, Dutch or English.
+
+Pipelines are built lazily, once per language, and reused (spaCy blank pipeline, sentencizer,
+lookup lemmatizer, then :mod:`nlp.components`). Building one takes about a second: callers with a
+UI build it in a worker thread (``get_detector().warm_up()``) and never on the UI thread.
+``detect``/``detect_many`` are safe to call from several threads.
+
+Bad input never raises: empty or binary text gives an empty result, text beyond
+:data:`MAX_CHARS` is not looked at (``Detection.truncated`` says so).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import spacy
+from pydantic import BaseModel, ConfigDict
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import components as _components  # noqa: F401 - registers the spaCy factories
+from nlp.langid import identify
+from nlp.types import CustomerWish, Lang, LifeEvent
+
+MAX_CHARS = 20_000
+LANGS: tuple[Lang, ...] = ("nl", "en")
+#: Share of control/unprintable characters above which text is treated as binary junk.
+_JUNK_SHARE = 0.2
+
+__all__ = ["LANGS", "MAX_CHARS", "Detection", "Detector", "build_pipeline", "get_detector"]
+
+
+class Detection(BaseModel):
+    """What one utterance says: life events with context, and the customer's wishes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lang: Lang
+    events: list[LifeEvent] = []
+    wishes: list[CustomerWish] = []
+    #: True when the text was longer than MAX_CHARS: only its start was read.
+    truncated: bool = False
+    #: The utterance carries a correction cue ("nee, ik bedoel ...", "no, it's my sister").
+    correction: bool = False
+
+    @property
+    def asserted(self) -> list[LifeEvent]:
+        return [e for e in self.events if e.asserted]
+
+
+def _is_junk(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:2_000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r")
+    )
+    return bad > _JUNK_SHARE * len(sample)
+
+
+def _clean(text: str) -> tuple[str, bool]:
+    truncated = len(text) > MAX_CHARS
+    return (text[:MAX_CHARS] if truncated else text), truncated
+
+
+class Detector:
+    """Life-event detection for Dutch and English; one reusable pipeline per language."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self._data_dir = str(data_dir) if data_dir else ""
+        self._pipelines: dict[str, Language] = {}
+        self._lock = threading.Lock()
+
+    def pipeline(self, lang: Lang) -> Language:
+        """The spaCy pipeline for ``lang``, built on first use (about a second)."""
+        nlp_ = self._pipelines.get(lang)
+        if nlp_ is None:
+            with self._lock:
+                nlp_ = self._pipelines.get(lang)
+                if nlp_ is None:
+                    nlp_ = build_pipeline(lang, self._data_dir)
+                    self._pipelines[lang] = nlp_
+        return nlp_
+
+    def warm_up(self, langs: Iterable[Lang] = LANGS) -> None:
+        """Build the pipelines now (call it from a worker thread, not the UI thread)."""
+        for lang in langs:
+            self.pipeline(lang).make_doc("warm up")
+
+    def language_of(self, text: str, lang: str | None = None) -> Lang:
+        if lang in LANGS:
+            return lang
+        return identify(text)
+
+    def detect(self, text: str, lang: str | None = None) -> Detection:
+        """Events and wishes in one utterance. ``lang`` (nl/en) wins over identification."""
+        return self.detect_many([text], lang)[0]
+
+    def detect_many(self, texts: Iterable[str], lang: str | None = None) -> list[Detection]:
+        """Batch detection (``nlp.pipe`` per language); results in input order."""
+        items = [t if isinstance(t, str) else "" for t in texts]
+        results: list[Detection | None] = [None] * len(items)
+        groups: dict[Lang, list[tuple[int, str, bool]]] = {}
+        for i, raw in enumerate(items):
+            text, truncated = _clean(raw)
+            chosen = self.language_of(text, lang)
+            if not text.strip() or _is_junk(text):
+                results[i] = Detection(lang=chosen, truncated=truncated)
+            else:
+                groups.setdefault(chosen, []).append((i, text, truncated))
+        for chosen, group in groups.items():
+            pipe = self.pipeline(chosen)
+            docs = pipe.pipe(t for _, t, _ in group)
+            for (i, text, truncated), doc in zip(group, docs, strict=True):
+                results[i] = _to_detection(doc, text, chosen, truncated)
+        return [r for r in results if r is not None]
+
+
+def build_pipeline(lang: Lang, data_dir: str = "") -> Language:
+    """A blank spaCy pipeline with sentencizer, lookup lemmatizer and the life-event components."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
+    pipe = spacy.blank(lang)
+    if lang == "nl":
+        _drop_word_abbreviations(pipe)
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("lowercase_lookup_lemmatizer")
+    pipe.add_pipe("life_events", config={"data_dir": data_dir})
+    pipe.add_pipe("life_event_context", config={"data_dir": data_dir})
+    pipe.initialize()
+    return pipe
+
+
+#: Written abbreviations worth keeping as one token; the rest of spaCy's Dutch list ("me.",
+#: "pas.", "ww.", "al.", "best.") are ordinary words at the end of a spoken sentence.
+_DUTCH_ABBREVIATIONS_TEXT = (
+    "bijv. enz. etc. ca. evt. blz. nr. dhr. mevr. mr. dr. drs. ir. prof. vgl. zgn. dwz. ong."
+)
+_DUTCH_ABBREVIATIONS = frozenset(_DUTCH_ABBREVIATIONS_TEXT.split())
+
+
+def _drop_word_abbreviations(pipe: Language) -> None:
+    tokenizer: Any = pipe.tokenizer
+    rules = tokenizer.rules or {}
+    tokenizer.rules = {
+        k: v
+        for k, v in rules.items()
+        if not (k.endswith(".") and k[:-1].isalpha() and k[:-1].islower())
+        or k in _DUTCH_ABBREVIATIONS
+    }
+
+
+def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection:
+    events = []
+    for hit in doc._.life_events or ():
+        start = doc[hit.start].idx
+        last = doc[hit.end - 1]
+        end = last.idx + len(last.text)
+        events.append(
+            LifeEvent(
+                type=hit.type,
+                text=text[start:end],
+                start=start,
+                end=end,
+                negated=hit.negated,
+                hypothetical=hit.hypothetical,
+                experiencer=hit.experiencer,
+                historical=hit.historical,
+            )
+        )
+    wishes = []
+    for w in doc._.customer_wishes or ():
+        start = doc[w.start].idx
+        last = doc[w.end - 1]
+        end = last.idx + len(last.text)
+        wishes.append(CustomerWish(kind=w.kind, text=text[start:end], start=start, end=end))
+    return Detection(
+        lang=lang,
+        events=events,
+        wishes=wishes,
+        truncated=truncated,
+        correction=bool(doc._.correction),
+    )
+
+
+_detector: Detector | None = None
+_detector_lock = threading.Lock()
+
+
+def get_detector() -> Detector:
+    """The process-wide detector (pipelines still build lazily; see ``Detector.warm_up``)."""
+    global _detector  # noqa: PLW0603 - one shared, lazily created instance is the point
+    if _detector is None:
+        with _detector_lock:
+            if _detector is None:
+                _detector = Detector()
+    return _detector

@@ -1,0 +1,146 @@
+"""Life events as customers say them, in Dutch and English, with their context flags.
+
+Each case pins the events (type + the flags that are set) and that every span is exact.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.detector import Detector
+from tests.unit.nlp.conftest import summary
+
+NL_CASES = [
+    # bereavement: inflections, euphemisms, who died
+    ("Ik bel omdat mijn moeder vorige week is overleden.", [("bereavement",)]),
+    ("Mijn vader overleed in maart.", [("bereavement",)]),
+    ("Hij is vorige maand heengegaan.", [("bereavement",)]),
+    ("Mijn man is afgelopen zondag rustig ingeslapen.", [("bereavement",)]),
+    ("Ik ben vorig jaar mijn vrouw verloren.", [("bereavement",)]),
+    ("Mijn buurvrouw is overleden.", [("bereavement", "other")]),
+    ("Mijn vader overleed twintig jaar geleden.", [("bereavement", "historical")]),
+    ("Wat gebeurt er met de hypotheek als ik overlijd?", [("bereavement", "hypothetical")]),
+    # separation, separable verbs
+    ("We gaan uit elkaar.", [("separation",)]),
+    ("Mijn man en ik zijn uit elkaar gegaan.", [("separation",)]),
+    ("We gaan níet scheiden, hoor.", [("separation", "negated")]),
+    ("We liggen in scheiding.", [("separation",)]),
+    ("Nee, het is mijn zus die gaat scheiden.", [("separation", "other")]),
+    # job loss
+    ("Ze hebben hem ontslagen.", [("job_loss",)]),
+    ("Mijn man is ontslagen.", [("job_loss",)]),
+    ("Ik ben mijn baan kwijt.", [("job_loss",)]),
+    ("Stel dat ik mijn baan verlies, wat dan?", [("job_loss", "hypothetical")]),
+    ("Ik ben bang dat ik mijn baan verlies.", [("job_loss", "hypothetical")]),
+    ("Ik ben gelukkig niet ontslagen.", [("job_loss", "negated")]),
+    ("Mijn collega is ontslagen.", [("job_loss", "other")]),
+    ("Ik ben eruit geknikkerd bij de zaak.", [("job_loss",)]),
+    # financial difficulty
+    ("Ik kom niet rond.", [("financial_difficulty",)]),
+    ("Ik sta al maanden rood.", [("financial_difficulty",)]),
+    ("We zitten diep in de schulden.", [("financial_difficulty",)]),
+    ("Ik kan de huur niet meer betalen.", [("financial_difficulty",)]),
+    ("Ik heb geen schulden.", [("financial_difficulty", "negated")]),
+    # illness
+    ("Ik heb vorige maand de diagnose kanker gekregen.", [("illness",)]),
+    ("Ik zit al weken thuis met een burn-out.", [("illness",)]),
+    # moving, new child, retirement, marriage
+    ("We gaan volgende maand verhuizen.", [("moving",)]),
+    ("We hebben een kindje gekregen.", [("new_child",)]),
+    ("Mijn vrouw is zwanger.", [("new_child",)]),
+    ("Ik ga in mei met pensioen.", [("retirement",)]),
+    ("We gaan in juni trouwen.", [("marriage",)]),
+    # domestic abuse, caring
+    ("Mijn man slaat me.", [("domestic_abuse",)]),
+    ("Ik zorg elke dag voor mijn vader.", [("caring",)]),
+    ("Ik ben mantelzorger voor mijn moeder.", [("caring",)]),
+]
+
+EN_CASES = [
+    ("My husband passed away, it'll be two weeks on Friday.", [("bereavement",)]),
+    ("My mum died last week.", [("bereavement",)]),
+    ("I lost my dad in January.", [("bereavement",)]),
+    ("My neighbour died.", [("bereavement", "other")]),
+    ("A friend of mine passed away.", [("bereavement", "other")]),
+    ("My father died twenty years ago.", [("bereavement", "historical")]),
+    ("My dad died when I was ten.", [("bereavement", "historical")]),
+    ("Me and my partner, we've split up.", [("separation",)]),
+    ("We're getting divorced.", [("separation",)]),
+    ("No, we're not splitting up, quite the opposite.", [("separation", "negated")]),
+    ("My sister is in the middle of a divorce.", [("separation", "other")]),
+    ("I was let go last week.", [("job_loss",)]),
+    ("They made me redundant.", [("job_loss",)]),
+    ("My husband was laid off in March.", [("job_loss",)]),
+    ("What happens with my mortgage if I lose my job?", [("job_loss", "hypothetical")]),
+    ("I didn't lose my job.", [("job_loss", "negated")]),
+    ("I didn’t lose my job.", [("job_loss", "negated")]),
+    ("Money's been really tight.", [("financial_difficulty",)]),
+    ("I'm a month behind on the rent.", [("financial_difficulty",)]),
+    ("I can't afford the repayments.", [("financial_difficulty",)]),
+    ("I’m in debt.", [("financial_difficulty",)]),
+    ("I was diagnosed with breast cancer.", [("illness",)]),
+    ("We're moving house next month.", [("moving",)]),
+    ("My wife is pregnant.", [("new_child",)]),
+    ("I retired last year.", [("retirement",)]),
+    ("We're getting married in June.", [("marriage",)]),
+    ("My partner controls all my money.", [("domestic_abuse",)]),
+    ("I look after my mum, she has dementia.", [("caring",), ("illness", "other")]),
+]
+
+
+def _check(detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]) -> None:
+    detection = detector.detect(text, lang)
+    assert sorted(summary(detection)) == sorted(expected)
+    for e in detection.events:
+        assert text[e.start : e.end] == e.text
+
+
+@pytest.mark.parametrize(("text", "expected"), NL_CASES)
+def test_dutch(detector: Detector, text: str, expected: list[tuple[str, ...]]) -> None:
+    _check(detector, text, "nl", expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), EN_CASES)
+def test_english(detector: Detector, text: str, expected: list[tuple[str, ...]]) -> None:
+    _check(detector, text, "en", expected)
+
+
+def test_asserted_means_the_customers_own_current_situation(detector: Detector) -> None:
+    own = detector.detect("Mijn man is ontslagen.", "nl")
+    other = detector.detect("Mijn buurman is ontslagen.", "nl")
+    assert [e.asserted for e in own.events] == [True]
+    assert [e.asserted for e in other.events] == [False]
+
+
+def test_two_events_in_one_turn_each_keep_their_own_context(detector: Detector) -> None:
+    text = "We gaan níet scheiden, hoor. We gaan in juni trouwen."
+    got = sorted(summary(detector.detect(text, "nl")))
+    assert got == [("marriage",), ("separation", "negated")]
+
+
+def test_terminator_ends_negation_scope(detector: Detector) -> None:
+    text = "Het ging niet goed met haar, maar mijn moeder is vorige week overleden."
+    assert summary(detector.detect(text, "nl")) == [("bereavement",)]
+
+
+def test_pseudo_trigger_does_not_negate(detector: Detector) -> None:
+    assert summary(detector.detect("No doubt about it, my husband died in May.", "en")) == [
+        ("bereavement",)
+    ]
+
+
+def test_negation_inside_the_evidence_is_not_a_negation(detector: Detector) -> None:
+    detection = detector.detect("Ik kan niet rondkomen.", "nl")
+    assert summary(detection) == [("financial_difficulty",)]
+
+
+def test_pronoun_takes_the_role_of_the_person_named_before(detector: Detector) -> None:
+    text = "Mijn broer werkte bij de drukkerij. Ze hebben hem ontslagen."
+    assert summary(detector.detect(text, "nl")) == [("job_loss", "other")]
+
+
+def test_spans_are_exact_offsets_into_the_original_text(detector: Detector) -> None:
+    text = "Eh, goedemiddag.   Mijn MOEDER is vorige week Overleden!"
+    (event,) = detector.detect(text, "nl").events
+    assert (event.start, event.end, event.text) == (46, 55, "Overleden")
+    assert text[event.start : event.end] == "Overleden"

@@ -1,0 +1,32 @@
+"""The customer's wishes about being sold to: no offers at all, or not interested in this one."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.detector import Detector
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        ("Ik hoef geen aanbiedingen, dank u.", "nl", "no_offers"),
+        ("Geen reclame graag.", "nl", "no_offers"),
+        ("Nee, daar heb ik geen behoefte aan.", "nl", "not_interested"),
+        ("Daar ben ik nu echt niet mee bezig, hoor.", "nl", "not_interested"),
+        ("No offers please.", "en", "no_offers"),
+        ("Don't try to sell me anything.", "en", "no_offers"),
+        ("Not interested.", "en", "not_interested"),
+        ("No thanks, I'm fine.", "en", "not_interested"),
+    ],
+)
+def test_wish_is_heard(detector: Detector, text: str, lang: str, kind: str) -> None:
+    wishes = detector.detect(text, lang).wishes
+    assert kind in {w.kind for w in wishes}
+    for w in wishes:
+        assert text[w.start : w.end] == w.text
+
+
+def test_ordinary_question_is_no_wish(detector: Detector) -> None:
+    assert detector.detect("Kunt u mijn adres wijzigen?", "nl").wishes == []
+    assert detector.detect("Can you change my address?", "en").wishes == []
