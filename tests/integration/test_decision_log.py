@@ -58,8 +58,6 @@ def test_two_desks_write_at_once_and_nothing_is_lost(engine: Engine) -> None:
     assert not errors
     with engine.connect() as conn:
         per_desk = dict(
-            conn.execute(
-                text("SELECT desk_id, COUNT(*) FROM decision GROUP BY desk_id")
-            ).all()
+            conn.execute(text("SELECT desk_id, COUNT(*) FROM decision GROUP BY desk_id")).all()
         )
     assert per_desk == {"desk-0": 25, "desk-1": 25}
