@@ -31,6 +31,11 @@ def rules_dir() -> Path:
     return fixtures_dir() / "rules"
 
 
+def default_rules() -> Path:
+    """The rule set that ships with the product (until a supervisor publishes another)."""
+    return rules_dir() / "default.yaml"
+
+
 DEMO_CONVERSATION = "nl-demo-bereavement.yaml"
 
 

@@ -23,8 +23,6 @@ def check(paths: tuple[Path, ...]) -> None:
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if report.problems:
-        click.echo(
-            f"{len(report.problems)} problem(s) in {report.files} file(s)", err=True
-        )
+        click.echo(f"{len(report.problems)} problem(s) in {report.files} file(s)", err=True)
         raise SystemExit(1)
     click.echo(f"ok: {report.files} file(s), {len(report.conversations)} conversation(s)")

@@ -55,7 +55,7 @@ class FixtureUtterance(Strict):
 
 
 class GoldSuggestion(Strict):
-    """A suggestion the NBA engine made during the call, and the verdicts a careful guard may give."""
+    """A suggestion the NBA engine made in the call, and the verdicts a careful guard may give."""
 
     #: The utterance after which the engine proposed it.
     at: str

@@ -21,7 +21,9 @@ class CatalogSource(NBASource):
     name = "catalog"
 
     def __init__(self, actions: Mapping[str, Action], org: str | None = None) -> None:
-        prefix = {"bank": "bank.", "insurer": "insurer.", "municipality": "gemeente."}.get(org or "")
+        prefix = {"bank": "bank.", "insurer": "insurer.", "municipality": "gemeente."}.get(
+            org or ""
+        )
         self.actions = {k: a for k, a in actions.items() if prefix is None or k.startswith(prefix)}
 
     async def propose(self, context: NBAContext) -> Sequence[Suggestion]:

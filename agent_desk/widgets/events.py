@@ -32,7 +32,9 @@ def qualifiers(event: LifeEvent, lang: Lang) -> list[str]:
 
 class EventChip(Static, can_focus=True):
     DEFAULT_CSS = """
-    EventChip { width: auto; height: auto; padding: 0 1; margin: 0 1 0 0; background: $warning 30%; }
+    EventChip {
+        width: auto; height: auto; padding: 0 1; margin: 0 1 0 0; background: $warning 30%;
+    }
     EventChip.-qualified { background: $surface; color: $text-muted; text-style: italic; }
     EventChip:focus { background: $accent; }
     """

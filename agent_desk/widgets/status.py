@@ -12,7 +12,7 @@ from agent_desk.i18n import Lang, t
 
 class StatusLine(Static):
     DEFAULT_CSS = """
-    StatusLine { dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
     StatusLine.-problem { background: $error 40%; }
     """
 

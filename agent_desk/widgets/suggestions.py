@@ -38,7 +38,6 @@ def render_card(suggestion: Suggestion, decision: Decision, lang: Lang) -> Text:
 
 
 class SuggestionCard(Static, can_focus=True):
-
     def __init__(self, suggestion: Suggestion, decision: Decision, lang: Lang) -> None:
         super().__init__(markup=False)
         self.lang: Lang = lang

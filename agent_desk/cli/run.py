@@ -1,0 +1,29 @@
+"""`agent-desk run [CONVERSATION]`: open the call screen (default: the demo conversation)."""
+
+from __future__ import annotations
+
+import click
+
+from agent_desk.library.yamlio import DataFileError
+from agent_desk.settings import SettingsError, load_settings
+
+
+@click.command()
+@click.argument("conversation", required=False)
+@click.option("--speed", type=click.FloatRange(0.25, 64), default=None,
+              help="Replay clock (default: replay_speed setting).")  # fmt: skip
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help="UI language.")
+def run(
+    conversation: str | None = None, speed: float | None = None, lang: str | None = None
+) -> None:
+    """Open the call screen, replaying CONVERSATION (a file or library id; default the demo)."""
+    from agent_desk.app import AgentDeskApp
+    from agent_desk.library.load import load_conversation
+
+    try:
+        overrides = {"language": lang} if lang else {}
+        settings = load_settings(**overrides)
+        conv = load_conversation(conversation) if conversation else None
+    except (SettingsError, DataFileError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    AgentDeskApp(settings=settings, conversation=conv, speed=speed or settings.replay_speed).run()

@@ -1,0 +1,1 @@
+"""Screens: the agent's call screen (and, later, supervisor and trainer screens)."""

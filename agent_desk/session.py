@@ -1,0 +1,186 @@
+"""One call's pipeline: utterance -> life events -> session state -> NBA suggestions -> guard.
+
+Live calls, trainer replays, ``agent-desk replay --no-ui`` and the supervisors' dry-run all go
+through :class:`CallSession`; there is no second implementation of the pipeline. It is also the
+small async API other desktops embed (see docs/plugins.md): feed it utterances, get events and
+judged suggestions back, report the agent's reactions.
+
+Fail closed: if detection, the NBA source or the guard fails or times out, no suggestion is
+returned unjudged; the step carries a one-line problem instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent_desk.library.conversation import CustomerProfile
+from agent_desk.nba.base import NBAContext, NBASource, NBAUnavailable, Reaction
+from guards.engine import Guard
+from guards.rules import RuleSet
+from guards.state import SessionBuilder, SessionState
+from guards.types import Decision, Suggestion, Verdict
+from nlp.conversation import ConversationTracker
+from nlp.detector import Detection, Detector, get_detector
+from nlp.types import Lang, LifeEvent, Utterance
+
+#: How long the NBA source may take before the agent is told it is slow (the call goes on).
+DEFAULT_NBA_TIMEOUT_S = 0.5
+
+
+@dataclass(frozen=True)
+class Judged:
+    suggestion: Suggestion
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one utterance changed."""
+
+    utterance: Utterance
+    lang: Lang
+    events: tuple[LifeEvent, ...] = ()
+    #: Every active suggestion, (re-)judged against the state after this utterance.
+    judged: tuple[Judged, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def timeline_line(self) -> dict[str, Any]:
+        """The JSON Lines timeline of ``agent-desk replay --no-ui``."""
+        u = self.utterance
+        return {
+            "id": u.id,
+            "t": u.t,
+            "speaker": u.speaker,
+            "text": u.text,
+            "lang": self.lang,
+            "events": [e.model_dump(mode="json") for e in self.events],
+            "decisions": [
+                {
+                    "suggestion_id": j.suggestion.id,
+                    "action": j.suggestion.action_id,
+                    "kind": j.suggestion.kind.value,
+                    "verdict": j.decision.verdict.value,
+                    "rules": [r.rule for r in j.decision.reasons],
+                }
+                for j in self.judged
+            ],
+            **({"problems": list(self.problems)} if self.problems else {}),
+        }
+
+
+@dataclass
+class CallSession:
+    """The state of one call and the pipeline that advances it."""
+
+    rule_set: RuleSet
+    nba: NBASource | None = None
+    lang: Lang = "nl"
+    customer: CustomerProfile = field(default_factory=CustomerProfile)
+    call_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    detector: Detector | None = None
+    nba_timeout_s: float = DEFAULT_NBA_TIMEOUT_S
+    #: Language of guard reasons and guidance: the agent's UI language. Scripts stay in the
+    #: call's language (``lang``), because that is what the agent says to the customer.
+    reason_lang: Lang | None = None
+
+    def __post_init__(self) -> None:
+        self._detector = self.detector or get_detector()
+        self._tracker = ConversationTracker(self._detector, lang=self.lang)
+        self._builder = SessionBuilder(self._tracker, self.lang)
+        self._guard = Guard(self.rule_set)
+        self._active: dict[str, Suggestion] = {}
+        self._declined: list[Suggestion] = []
+        self.emergency_brake = False
+        self.disclosure_acknowledged = False
+        self.question_handled = False
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def tracker(self) -> ConversationTracker:
+        return self._tracker
+
+    def state(self) -> SessionState:
+        """The guard's view of the call now: what was heard plus what the agent recorded."""
+        extras: dict[str, Any] = {
+            "declined_actions": tuple(s.action_id or s.id for s in self._declined),
+            "declined_groups": tuple(s.group for s in self._declined if s.group),
+            "declined_kinds": tuple(s.kind.value for s in self._declined),
+            "emergency_brake": self.emergency_brake,
+            "disclosure_acknowledged": self.disclosure_acknowledged,
+        }
+        if self.question_handled:
+            extras["customer_question_open"] = False
+        return self._builder.state(self.customer, **extras)
+
+    # -- the pipeline --------------------------------------------------------------------------
+    def hear(self, utterance: Utterance) -> Detection:
+        """Run the NLP layer on one utterance (CPU-bound: call from a worker thread in a UI)."""
+        return self._builder.observe(utterance)
+
+    def judge_active(self) -> tuple[Judged, ...]:
+        """Judge every active suggestion against the current state; fail closed per suggestion."""
+        state = self.state()
+        decisions = self._guard.judge_all(
+            state, list(self._active.values()), self.reason_lang or self.lang
+        )
+        return tuple(Judged(s, d) for s, d in zip(self._active.values(), decisions, strict=True))
+
+    async def propose(self, utterance: Utterance) -> tuple[list[Suggestion], str | None]:
+        if self.nba is None:
+            return [], None
+        context = NBAContext(
+            call_id=self.call_id,
+            lang=self.lang,
+            utterance=utterance,
+            events=frozenset(o.event.type for o in self._tracker.asserted),
+            proposed=frozenset(s.action_id or s.id for s in self._active.values()),
+        )
+        try:
+            async with asyncio.timeout(self.nba_timeout_s):
+                return list(await self.nba.propose(context)), None
+        except TimeoutError:
+            return [], f"{self.nba.name}: no answer within {self.nba_timeout_s:g}s"
+        except NBAUnavailable as exc:
+            return [], f"{self.nba.name}: {exc}"
+
+    async def process(self, utterance: Utterance) -> Step:
+        """Advance the call by one utterance. Partials update the transcript only."""
+        if not utterance.final:
+            return Step(utterance=utterance, lang=self.lang)
+        problems: list[str] = []
+        detection = await asyncio.to_thread(self.hear, utterance)
+        new, problem = await self.propose(utterance)
+        if problem:
+            problems.append(problem)
+        for s in new:
+            self._active.setdefault(s.id, s)
+        judged = await asyncio.to_thread(self.judge_active)
+        return Step(
+            utterance=utterance,
+            lang=detection.lang if utterance.speaker == "customer" else self.lang,
+            events=tuple(detection.events),
+            judged=judged,
+            problems=tuple(problems),
+        )
+
+    # -- the agent's reactions -----------------------------------------------------------------
+    def declined(self, suggestion_id: str) -> None:
+        """The customer declined this offer: the autonomy ledger suppresses it for the call."""
+        s = self._active.get(suggestion_id)
+        if s is not None:
+            self._declined.append(s)
+
+    async def report(self, reaction: Reaction) -> None:
+        if reaction.kind == "dismissed" and reaction.reason == "customer_declined":
+            self.declined(reaction.suggestion_id)
+        if self.nba is not None:
+            await self.nba.report(reaction)
+
+
+def visible(judged: Sequence[Judged]) -> list[Judged]:
+    """What an agent may see without acting: never anything blocked."""
+    return [j for j in judged if j.decision.verdict is not Verdict.BLOCK]
