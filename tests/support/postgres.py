@@ -43,7 +43,9 @@ class ThrowawayPostgres:
     def __init__(self) -> None:
         initdb, pg_ctl = _find("initdb"), _find("pg_ctl")
         if not initdb or not pg_ctl:
-            raise PostgresUnavailable("initdb/pg_ctl not found (install PostgreSQL server binaries)")
+            raise PostgresUnavailable(
+                "initdb/pg_ctl not found (install PostgreSQL server binaries)"
+            )
         self.initdb, self.pg_ctl = initdb, pg_ctl
         self.base = Path(tempfile.mkdtemp(prefix="agent-desk-pg-"))
         self.data = self.base / "data"
