@@ -6,16 +6,14 @@ from __future__ import annotations
 from textual.app import App
 
 from agent_desk.feeds.base import Feed
-from agent_desk.feeds.replay import ReplayFeed
-from agent_desk.library.catalog import load_catalogs
-from agent_desk.library.conversation import Conversation
+from agent_desk.library.conversation import Conversation, CustomerProfile
 from agent_desk.library.load import load_conversation
 from agent_desk.nba.base import NBASource
-from agent_desk.nba.catalog import ScriptedSource
-from agent_desk.paths import catalog_dir, default_rules, demo_conversation
+from agent_desk.paths import default_rules, demo_conversation
 from agent_desk.screens.call import CallScreen
 from agent_desk.session import CallSession
 from agent_desk.settings import Settings, load_settings
+from agent_desk.wiring import make_feed, make_nba
 from guards.rules import RuleSet, load_rule_set
 
 
@@ -35,8 +33,11 @@ class AgentDeskApp(App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings or load_settings()
-        self.conversation = conversation or load_conversation(demo_conversation())
-        self.feed = feed or ReplayFeed(self.conversation, speed=speed)
+        live = self.settings.feed != "replay"
+        self.conversation = conversation or (
+            None if live else load_conversation(demo_conversation())
+        )
+        self.feed = feed or make_feed(self.settings, self.conversation, speed)
         if rule_set is None:
             path = self.settings.rules_file
             rule_set = load_rule_set(path or default_rules())
@@ -61,9 +62,9 @@ class AgentDeskApp(App[None]):
         conv = self.conversation
         session = CallSession(
             rule_set=self.rule_set,
-            nba=self.nba or ScriptedSource(conv, load_catalogs(catalog_dir())),
-            lang=conv.lang,
-            customer=conv.customer,
+            nba=self.nba or make_nba(self.settings, conv),
+            lang=conv.lang if conv else self.settings.language,
+            customer=conv.customer if conv else CustomerProfile(),
             nba_timeout_s=self.settings.nba_timeout_s,
             reason_lang=self.ui_lang,
         )

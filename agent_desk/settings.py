@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -54,24 +54,46 @@ class Settings(BaseSettings):
     language: Literal["nl", "en"] = "nl"
     """UI language (and the language of guard reasons shown to the agent)."""
 
-    feed: Literal["replay", "sse", "stdin", "connect"] = "replay"
-    """Where the conversation comes from: a fixture replay (the embedded default), a live
-    Server-Sent Events stream, JSON Lines on stdin, or Amazon Connect Contact Lens."""
+    feed: str = Field(default="replay", min_length=1, max_length=64)
+    """Where the conversation comes from: ``replay`` (a library conversation, the embedded
+    default), ``sse`` (a live Server-Sent Events stream), ``stdin`` (JSON Lines), ``connect``
+    (Amazon Connect Contact Lens), or the name of a feed plugin (docs/plugins.md)."""
 
     feed_url: str | None = None
     """URL of the live SSE stream (``feed = "sse"``) or Contact Lens endpoint."""
 
+    connect_instance_id: str | None = None
+    """Amazon Connect instance id (``feed = "connect"``)."""
+
+    connect_contact_id: str | None = None
+    """Amazon Connect contact id of the call to follow (``feed = "connect"``)."""
+
+    connect_token: SecretStr | None = None
+    """Bearer token for the Contact Lens endpoint or its signing proxy (see docs/feeds.md)."""
+
+    org: Literal["bank", "insurer", "municipality"] = "bank"
+    """Which catalogue in ``fixtures/catalog`` the local NBA source proposes from on live calls."""
+
     replay_speed: float = Field(default=1.0, gt=0, le=64)
     """Replay clock: 1.0 is real time, 4.0 four times as fast."""
 
-    nba_source: Literal["catalog", "http"] = "catalog"
-    """Next-best-action source: the local catalogue or an HTTP decisioning service."""
+    nba_source: str = Field(default="catalog", min_length=1, max_length=64)
+    """Next-best-action source: ``catalog`` (the local catalogue; a replay uses the suggestions
+    its recorded engine made), ``http`` (a decisioning service), or a plugin's name."""
 
     nba_url: str | None = None
     """Base URL of the HTTP decisioning service (``nba_source = "http"``)."""
 
     nba_timeout_s: float = Field(default=0.5, gt=0, le=30)
-    """Per-request timeout for the decisioning service; on timeout nothing unjudged is shown."""
+    """Time budget per utterance for the decisioning service (retries included); when it runs
+    out the agent is told in one line and nothing unjudged is shown."""
+
+    nba_retries: int = Field(default=1, ge=0, le=5)
+    """Retries for 5xx/connection errors within the time budget."""
+
+    nba_send_text: bool = False
+    """Send the customer's words to the decisioning service. Off by default (minimum data):
+    the service gets event types and ids only."""
 
     rules_file: Path | None = None
     """A rule-set YAML to use instead of the published one (mainly for trying a draft)."""

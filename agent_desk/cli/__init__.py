@@ -13,6 +13,7 @@ import click
 _COMMANDS: dict[str, str] = {
     "run": "agent_desk.cli.run:run",
     "replay": "agent_desk.cli.replay:replay",
+    "live": "agent_desk.cli.live:live",
     "fixtures": "agent_desk.cli.fixtures:fixtures",
     "config": "agent_desk.cli.config:config",
     "detect": "agent_desk.cli.detect:detect",

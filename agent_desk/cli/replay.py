@@ -3,40 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from pathlib import Path
 
 import click
 
-from agent_desk.feeds.base import FeedProblem, UtteranceReceived
-from agent_desk.feeds.replay import ReplayFeed
 from agent_desk.library.load import load_conversation
 from agent_desk.library.yamlio import DataFileError
-
-
-async def _timeline(feed: ReplayFeed, rules: Path | None) -> None:
-    from agent_desk.library.catalog import load_catalogs
-    from agent_desk.nba.catalog import ScriptedSource
-    from agent_desk.paths import catalog_dir, default_rules
-    from agent_desk.session import CallSession
-    from guards.rules import load_rule_set
-
-    conv = feed.conversation
-    session = CallSession(
-        rule_set=load_rule_set(rules or default_rules()),
-        nba=ScriptedSource(conv, load_catalogs(catalog_dir())),
-        lang=conv.lang,
-        customer=conv.customer,
-        call_id=conv.id,
-    )
-    async for event in feed.events():
-        if isinstance(event, UtteranceReceived):
-            step = await session.process(event.utterance)
-            sys.stdout.write(json.dumps(step.timeline_line(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        elif isinstance(event, FeedProblem):
-            click.echo(f"feed problem: {event.message}", err=True)
 
 
 @click.command()
@@ -48,19 +20,38 @@ async def _timeline(feed: ReplayFeed, rules: Path | None) -> None:
 @click.option("--rules", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Judge with this rule set instead of the default.")  # fmt: skip
 def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path | None) -> None:
-    """Replay a library conversation (a file path or a conversation id)."""
-    try:
-        conv = load_conversation(conversation)
-    except DataFileError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if no_ui:
-        from guards.rules import RuleSetError
+    """Replay a library conversation (a file path or a conversation id).
 
-        try:
-            asyncio.run(_timeline(ReplayFeed(conv, speed=None if fast else speed), rules))
-        except RuleSetError as exc:
-            raise click.ClickException(str(exc)) from exc
+    The timeline has one JSON line per utterance: what was said, the life events heard and every
+    active suggestion with the guard's verdict and the rules that fired at that moment.
+    """
+    from agent_desk.feeds.replay import ReplayFeed
+    from agent_desk.settings import SettingsError, load_settings
+    from guards.rules import RuleSetError, load_rule_set
+
+    try:
+        settings = load_settings(feed="replay", **({"rules_file": rules} if rules else {}))
+        conv = load_conversation(conversation)
+        rule_set = load_rule_set(rules) if rules else None
+    except (DataFileError, RuleSetError, SettingsError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    feed = ReplayFeed(conv, speed=None if fast else speed)
+    if no_ui:
+        from agent_desk.cli.timeline import print_timeline
+        from agent_desk.paths import default_rules
+        from agent_desk.session import CallSession
+        from agent_desk.wiring import make_nba
+
+        session = CallSession(
+            rule_set=rule_set or load_rule_set(default_rules()),
+            nba=make_nba(settings, conv),
+            lang=conv.lang,
+            customer=conv.customer,
+            call_id=conv.id,
+            reason_lang=settings.language,
+        )
+        asyncio.run(print_timeline(feed, session))
         return
     from agent_desk.app import AgentDeskApp
 
-    AgentDeskApp(conversation=conv, speed=None if fast else speed).run()
+    AgentDeskApp(settings=settings, conversation=conv, feed=feed, rule_set=rule_set).run()

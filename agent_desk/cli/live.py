@@ -1,0 +1,67 @@
+"""`agent-desk live`: guard a live call from a stream, a pipe or Amazon Connect.
+
+``--stdin`` reads JSON Lines utterances (docs/feeds.md) and prints the judged timeline as JSON
+Lines, so any contact-centre platform can pipe a transcript through the guard. ``--sse URL``
+and ``--connect`` open the call screen (or print the timeline with ``--no-ui``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from agent_desk.settings import SettingsError, load_settings
+
+
+@click.command()
+@click.option("--stdin", "use_stdin", is_flag=True, help="Read JSON Lines utterances from stdin.")
+@click.option("--sse", "sse_url", metavar="URL", help="Follow a Server-Sent Events stream.")
+@click.option("--connect", "use_connect", is_flag=True,
+              help="Follow an Amazon Connect Contact Lens call (connect_* settings).")  # fmt: skip
+@click.option("--no-ui", is_flag=True, help="Print a JSON Lines timeline instead of the screen.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Call and reason language (default: the language setting).")  # fmt: skip
+def live(
+    use_stdin: bool, sse_url: str | None, use_connect: bool, no_ui: bool, lang: str | None
+) -> None:
+    """Guard a live call. With --stdin the timeline goes to stdout (the pipe is the input)."""
+    from agent_desk.wiring import WiringError, make_feed, make_nba
+
+    chosen = [n for n, on in (("stdin", use_stdin), ("sse", bool(sse_url)),
+                              ("connect", use_connect)) if on]  # fmt: skip
+    if len(chosen) > 1:
+        raise click.UsageError("choose one of --stdin, --sse, --connect")
+    overrides: dict[str, object] = {}
+    if chosen:
+        overrides["feed"] = chosen[0]
+    if sse_url:
+        overrides["feed_url"] = sse_url
+    if lang:
+        overrides["language"] = lang
+    try:
+        settings = load_settings(**overrides)
+        if settings.feed == "replay":
+            raise click.UsageError("name a live source: --stdin, --sse URL or --connect")
+        feed = make_feed(settings, None)
+        nba = make_nba(settings, None)
+    except (SettingsError, WiringError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if no_ui or settings.feed == "stdin":
+        from agent_desk.cli.timeline import print_timeline
+        from agent_desk.paths import default_rules
+        from agent_desk.session import CallSession
+        from guards.rules import load_rule_set
+
+        session = CallSession(
+            rule_set=load_rule_set(settings.rules_file or default_rules()),
+            nba=nba,
+            lang=settings.language,
+            reason_lang=settings.language,
+            nba_timeout_s=settings.nba_timeout_s,
+        )
+        asyncio.run(print_timeline(feed, session))
+        return
+    from agent_desk.app import AgentDeskApp
+
+    AgentDeskApp(settings=settings, feed=feed, nba=nba).run()
