@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-PKGS   := agent_desk guards nlp
+PKGS   := agent_desk guards nlp examples
 
 .PHONY: run test check lint format typecheck contracts pytest bench eval clean
 

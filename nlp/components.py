@@ -2,6 +2,8 @@
 
 * ``lowercase_lookup_lemmatizer``: spaCy's lookup lemmatizer (spacy-lookups-data tables), keyed
   on the lower-cased word so "Overleed" at the start of a sentence still lemmatises.
+* ``array_sentencizer``: spaCy's rule sentencizer (a sentence starts after ``.``/``!``/``?``),
+  computed on the Doc's arrays instead of one Python Token object per word.
 * ``life_events``: matches the event, look-alike (veto) and customer-wish patterns of
   ``data/<lang>/events.yaml``; writes ``doc._.life_events`` and ``doc._.customer_wishes``.
 * ``life_event_context``: ConText-style context from ``data/<lang>/context.yaml``: triggers with
@@ -21,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import LEMMA, LOWER, NORM, SENT_START
+from spacy.attrs import IS_PUNCT, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.pipeline import Lemmatizer
+from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.tokens import Doc, Token
 
 from nlp.patterns import (
@@ -343,6 +345,48 @@ def _merge_close(doc: Doc, hits: list[EventHit]) -> list[EventHit]:
         else:
             merged.append(hit)
     return merged
+
+
+class ArraySentencizer:
+    """The same sentence starts as spaCy's ``sentencizer``, from the ORTH/IS_PUNCT arrays.
+
+    spaCy's version walks every token as a Python object; here only the few sentence-final
+    punctuation tokens are visited, which matters because most utterances are one sentence.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self._chars = frozenset("".join(Sentencizer.default_punct_chars))
+        self._punct = frozenset(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if not n:
+            return doc
+        # SENT_START is signed (1 start, -1 not); from_array takes uint64, so -1 wraps.
+        starts: Any = numpy.full((n, 1), _NOT_START, dtype=numpy.uint64)
+        starts[0, 0] = 1
+        if not self._chars.isdisjoint(doc.text):
+            arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
+            ender = [orth in self._punct for orth, _ in arr]
+            i = 0
+            for p in (j for j, e in enumerate(ender) if e):
+                if p < i:
+                    continue
+                i = p + 1
+                while i < n and (arr[i][1] or ender[i]):
+                    i += 1
+                if i < n:
+                    starts[i, 0] = 1
+        doc.from_array([SENT_START], starts)
+        return doc
+
+
+_NOT_START = numpy.uint64(2**64 - 1)
+
+
+@Language.factory("array_sentencizer", assigns=["token.is_sent_start"])
+def make_array_sentencizer(nlp: Language, name: str) -> ArraySentencizer:
+    return ArraySentencizer(nlp)
 
 
 class LowercaseLookupLemmatizer(Lemmatizer):

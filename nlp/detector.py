@@ -1,6 +1,6 @@
 """The detector: text in, life events and customer wishes out, Dutch or English.
 
-Pipelines are built lazily, once per language, and reused (spaCy blank pipeline, sentencizer,
+Pipelines are built lazily, once per language, and reused (spaCy blank pipeline, a sentencizer,
 lookup lemmatizer, then :mod:`nlp.components`). Building one takes about a second: callers with a
 UI build it in a worker thread (``get_detector().warm_up()``) and never on the UI thread.
 ``detect``/``detect_many`` are safe to call from several threads.
@@ -56,6 +56,8 @@ def _is_junk(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:2_000]
+    if sample.isprintable() and "\ufffd" not in sample:
+        return False  # the usual case, checked in C
     bad = sum(
         1
         for ch in sample
@@ -129,7 +131,7 @@ def build_pipeline(lang: Lang, data_dir: str = "") -> Language:
     pipe = spacy.blank(lang)
     if lang == "nl":
         _drop_word_abbreviations(pipe)
-    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("array_sentencizer")
     pipe.add_pipe("lowercase_lookup_lemmatizer")
     pipe.add_pipe("life_events", config={"data_dir": data_dir})
     pipe.add_pipe("life_event_context", config={"data_dir": data_dir})

@@ -27,10 +27,6 @@ KNOWN_NLP_MISSES = {
     # "dat potje hoeft niet meer" (the dog's savings pot) heard as "not interested".
     "nl-bank-spaargeld-hond-ingeslapen@u8:bank.sales.savings-account",
     "nl-bank-spaargeld-hond-ingeslapen@u10:bank.sales.investment-account",
-    # "to look after her" (caring) not heard; mum's dementia in the household heard as "other".
-    "en-insurer-caring-mum@u6:insurer.retention.switch-stopper-discount",
-    "en-insurer-caring-mum@u6:insurer.care.informal-carer-support",
-    "en-insurer-caring-mum@u8:insurer.advice.health-coach",
 }
 
 
@@ -79,9 +75,15 @@ def test_the_library_has_gold_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.key for c in CASES])
-def test_fixture_gold_verdict(case: GoldCase, replayed: dict[str, Decision]) -> None:
+def test_fixture_gold_verdict(
+    case: GoldCase, replayed: dict[str, Decision], request: pytest.FixtureRequest
+) -> None:
     if case.key in KNOWN_NLP_MISSES:
-        pytest.xfail("the detector misreads this conversation (reported to the NLP layer)")
+        # Strict: the assertion still runs, and a fixed detector turns this into a failure
+        # that asks for the entry to be removed.
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="the detector misreads this conversation")
+        )
     decision = replayed[case.key]
     acceptable = [v.value for v in case.gold.acceptable]
     fired = [f"{r.rule}={r.verdict.value}" for r in decision.reasons]
