@@ -21,7 +21,7 @@ from agent_desk.library.conversation import CustomerProfile
 from agent_desk.nba.base import NBAContext, NBASource, NBAUnavailable, Reaction
 from guards.engine import Guard
 from guards.rules import RuleSet
-from guards.state import SessionBuilder, SessionState
+from guards.state import ObservedWish, SessionBuilder, SessionState
 from guards.types import Decision, Suggestion, Verdict
 from nlp.conversation import ConversationTracker
 from nlp.detector import Detection, Detector, get_detector
@@ -29,6 +29,9 @@ from nlp.types import Lang, LifeEvent, Utterance
 
 #: How long the NBA source may take before the agent is told it is slow (the call goes on).
 DEFAULT_NBA_TIMEOUT_S = 0.5
+
+#: The utterance id of a wish the agent marked by hand rather than the NLP layer heard.
+AGENT_MARKED = "agent-marked"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CallSession:
         self.emergency_brake = False
         self.disclosure_acknowledged = False
         self.question_handled = False
+        self.no_offers_marked = False
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -114,7 +118,11 @@ class CallSession:
         }
         if self.question_handled:
             extras["customer_question_open"] = False
-        return self._builder.state(self.customer, **extras)
+        state = self._builder.state(self.customer, **extras)
+        if self.no_offers_marked:
+            wish = ObservedWish(kind="no_offers", utterance_id=AGENT_MARKED)
+            state = state.model_copy(update={"wishes": (*state.wishes, wish)})
+        return state
 
     # -- the pipeline --------------------------------------------------------------------------
     def hear(self, utterance: Utterance) -> Detection:
@@ -173,6 +181,13 @@ class CallSession:
         s = self._active.get(suggestion_id)
         if s is not None:
             self._declined.append(s)
+
+    def mark_no_offers(self) -> None:
+        """The customer wants no offers in this call (the agent marked it). The state then carries
+        a ``no_offers`` wish exactly as if the NLP layer had heard it, so the same rule
+        (``autonomy.no-offers``: hold) applies; the profile's opt-out is a standing choice the
+        agent cannot make for the customer mid-call."""
+        self.no_offers_marked = True
 
     async def report(self, reaction: Reaction) -> None:
         if reaction.kind == "dismissed" and reaction.reason == "customer_declined":

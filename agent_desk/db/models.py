@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 
@@ -41,3 +42,109 @@ class DecisionRecord(DecisionBase, table=True):
 class DecisionPublic(DecisionBase):
     id: int
     created_at: datetime
+
+
+# -- oversight: what supervisors review (issue 6). Free text is redacted before it gets here. ---
+
+#: Longest reason or note kept; agents write a sentence, not a transcript.
+MAX_NOTE_CHARS = 500
+
+
+def _tz_column(*, nullable: bool = False, index: bool = False) -> Column[datetime]:
+    """A timezone-aware timestamp (PostgreSQL ``timestamptz``), so desks in any zone agree."""
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back without a zone; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class OverrideBase(SQLModel):
+    """The agent revealed a held suggestion: which decision, which rules, and why."""
+
+    decision_id: str = Field(index=True, max_length=64)
+    call_ref: str = Field(index=True, max_length=80)
+    desk_id: str = Field(max_length=64)
+    rule_set_version: str = Field(max_length=64)
+    suggestion_id: str = Field(max_length=200)
+    action_id: str | None = Field(default=None, max_length=80)
+    kind: str = Field(max_length=20)
+    #: The rules whose hold the agent overrode (supervisors count overrides per rule).
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Life-event types current at the time (types only, no evidence text).
+    event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The agent's reason, redacted (no BSN, IBAN, phone number or e-mail address).
+    reason: str = Field(max_length=MAX_NOTE_CHARS)
+
+
+class OverrideRecord(OverrideBase, table=True):
+    __tablename__ = "override_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(index=True))
+
+
+class OverridePublic(OverrideBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)
+
+
+class BrakeBase(SQLModel):
+    """The agent pulled the emergency brake: a case for a supervisor until it is closed."""
+
+    call_ref: str = Field(index=True, max_length=80)
+    desk_id: str = Field(max_length=64)
+    rule_set_version: str = Field(max_length=64)
+    event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The agent's reason, redacted.
+    reason: str = Field(max_length=MAX_NOTE_CHARS)
+    #: ``open`` until a supervisor (or ombudsman) closes the case with a note.
+    status: str = Field(default="open", index=True, max_length=10)
+    closed_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+    closed_by: str | None = Field(default=None, max_length=64)
+    #: The closing note, redacted.
+    closing_note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
+
+
+class BrakeRecord(BrakeBase, table=True):
+    __tablename__ = "brake_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(index=True))
+
+
+class BrakePublic(BrakeBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at", "closed_at")(as_utc)
+
+
+class ConsentBase(SQLModel):
+    """The customer consented to noting a life event: the event type only, never their words."""
+
+    call_ref: str = Field(index=True, max_length=80)
+    desk_id: str = Field(max_length=64)
+    event_type: str = Field(max_length=40)
+    consented_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column())
+    #: After this moment the record must be purged (``agent-desk purge``).
+    retain_until: datetime = Field(sa_column=_tz_column(index=True))
+    #: The agent's optional note from the TEXAS "Ask" step, redacted.
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+
+class ConsentRecord(ConsentBase, table=True):
+    __tablename__ = "consent"
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ConsentPublic(ConsentBase):
+    id: int
+
+    _utc = field_validator("consented_at", "retain_until")(as_utc)

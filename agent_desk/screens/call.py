@@ -1,18 +1,35 @@
-"""The agent's call screen: live transcript, life events heard, guarded suggestions, status line.
+"""The agent's call screen: live transcript, life events heard, guarded suggestions, status line,
+and the agent's keyboard-first actions (footer and command palette).
 
 A single async worker drives the call: feed events in, the session pipeline (NLP in a thread,
 NBA over the network, guard in a thread) and :class:`StepProcessed` messages out. The screen
 routes messages to widgets; widgets never talk to each other.
+
+Agent actions change the session (the autonomy ledger, the emergency brake, the "no offers" wish,
+the acknowledged disclosure), re-judge every active suggestion at once, and leave records for
+supervisors (overrides, brake cases, consents) written by a thread worker in the ``db`` group.
+The action takes effect for the call even when the database is away; the agent is told in one
+line that the record could not be stored.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, ClassVar
+
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
+from agent_desk.db.oversight import CONSENT_RETENTION_DAYS, OversightLog
 from agent_desk.feeds.base import (
     CallEnded,
     Feed,
@@ -23,19 +40,105 @@ from agent_desk.feeds.base import (
 from agent_desk.feeds.replay import ReplayFeed
 from agent_desk.i18n import Lang, t
 from agent_desk.messages import FeedStateChanged, ProblemReported, StepProcessed
+from agent_desk.nba.base import Reaction
+from agent_desk.redact import redact
+from agent_desk.screens.dialogs import (
+    BrakeDialog,
+    Dismissal,
+    DismissDialog,
+    RevealDialog,
+    TexasDialog,
+    TexasResult,
+)
 from agent_desk.session import CallSession
-from agent_desk.widgets.events import EventChips
+from agent_desk.settings import Settings, load_settings
+from agent_desk.widgets.events import EventChip, EventChips
 from agent_desk.widgets.status import StatusLine
-from agent_desk.widgets.suggestions import SuggestionsPanel
+from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import Transcript
+from guards.types import SuggestionKind, Verdict
+
+#: Kinds of help the TEXAS "Signpost" step points to.
+_HELP_KINDS = frozenset({SuggestionKind.CARE, SuggestionKind.REFERRAL, SuggestionKind.SERVICE})
+
+
+@dataclass
+class AgentActed(Message):
+    """The agent did something to the call: accepted, dismissed, overridden, brake, no_offers,
+    consent or acknowledged (the TEXAS flow finished)."""
+
+    action: str
+    suggestion_id: str = ""
+
+
+@dataclass
+class OversightRecorded(Message):
+    """A record for supervisors was stored: ``override``, ``brake`` or ``consent``."""
+
+    kind: str
+    record_id: int
+
+
+class CallFlags(Static):
+    """What the agent switched on for this call, at the end of the status line."""
+
+    def __init__(self, lang: Lang, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.lang: Lang = lang
+
+    def show_flags(self, brake: bool, no_offers: bool) -> None:
+        flags = (("flags.brake", brake), ("flags.no_offers", no_offers))
+        parts = [t(key, self.lang) for key, switched_on in flags if switched_on]
+        self.update(Text(" │ ".join(parts)))
+        self.set_class(brake, "-brake")
+        self.display = bool(parts)
+
+
+class CallActions(Provider):
+    """The agent's actions in the command palette, labelled in the UI language."""
+
+    ACTIONS: ClassVar[tuple[str, ...]] = (
+        "accept", "dismiss_suggestion", "reveal", "brake", "no_offers", "consent",
+    )  # fmt: skip
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        screen = self.screen
+        lang: Lang = screen.lang if isinstance(screen, CallScreen) else "nl"
+        return [
+            (
+                t(f"command.{key}", lang),
+                t(f"command.{key}_help", lang),
+                partial(screen.run_action, action),
+            )
+            for action in self.ACTIONS
+            for key in [action.removesuffix("_suggestion")]
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, run in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, run in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
 
 
 class CallScreen(Screen[None]):
+    COMMANDS: ClassVar[set[Any]] = {CallActions}
     #: (key, action, catalogue key of the footer label); labels follow the UI language.
     KEYS = (
         ("end", "follow", "binding.follow"),
         ("space", "pause", "binding.pause"),
         ("b", "toggle_blocked", "binding.blocked"),
+        ("a", "accept", "binding.accept"),
+        ("d", "dismiss_suggestion", "binding.dismiss"),
+        ("r", "reveal", "binding.reveal"),
+        ("ctrl+b", "brake", "binding.brake"),
+        ("n", "no_offers", "binding.no_offers"),
+        ("c", "consent", "binding.consent"),
     )
 
     def __init__(
@@ -47,8 +150,14 @@ class CallScreen(Screen[None]):
         self.lang: Lang = lang
         self.show_qualified = show_qualified
         self.steps = 0
+        #: Bumped by every agent action, so a step judged before it is judged again.
+        self._agent_seq = 0
+        self._oversight: OversightLog | None = None
+        self._oversight_lock = threading.Lock()
         for key, action, label in self.KEYS:
             self._bindings.bind(key, action, t(label, lang))
+        # "!" is the brake for keyboards where Ctrl+B is taken (terminal multiplexers).
+        self._bindings.bind("exclamation_mark", "brake", t("binding.brake", lang), show=False)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="call-body"):
@@ -58,7 +167,9 @@ class CallScreen(Screen[None]):
             with Vertical(id="right"):
                 yield EventChips(self.lang, self.show_qualified, id="events")
                 yield SuggestionsPanel(self.lang, id="suggestions")
-        yield StatusLine(self.lang, id="status")
+        with Horizontal(id="status-row"):
+            yield StatusLine(self.lang, id="status")
+            yield CallFlags(self.lang, id="call-flags")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -66,14 +177,20 @@ class CallScreen(Screen[None]):
         rs = self.session.rule_set
         status.rules = f"{rs.id}@{rs.version}"
         status.nba = self.session.nba.name if self.session.nba else "-"
+        self.query_one(CallFlags).display = False
         self.run_call()
 
     @work(exclusive=True, group="call", description="call pipeline", exit_on_error=False)
     async def run_call(self) -> None:
         async for event in self.feed.events():
             if isinstance(event, UtteranceReceived):
+                seq = self._agent_seq
                 try:
                     step = await self.session.process(event.utterance)
+                    if self._agent_seq != seq and step.judged:
+                        # The agent acted while this step was judged: judge again with what the
+                        # agent recorded, so a pulled brake is never undone by a late step.
+                        step = replace(step, judged=self.session.judge_active())
                 except Exception as exc:  # fail closed: nothing unjudged is shown, call goes on
                     self.post_message(ProblemReported(f"{type(exc).__name__}: {exc}"[:200]))
                     continue
@@ -136,3 +253,195 @@ class CallScreen(Screen[None]):
     def action_toggle_blocked(self) -> None:
         panel = self.query_one(SuggestionsPanel)
         panel.show_blocked = not panel.show_blocked
+
+    # -- the agent's actions -------------------------------------------------------------------
+    def _say(self, key: str, **values: object) -> None:
+        """One line in the status bar: why an action cannot be done, or what went wrong."""
+        self.query_one(StatusLine).problem = t(key, self.lang, **values)
+
+    def _focused_card(self) -> SuggestionCard | None:
+        card = self.focused
+        if isinstance(card, SuggestionCard):
+            return card
+        self._say("action.focus_card")
+        return None
+
+    def _rejudge(self) -> None:
+        """Judge every active suggestion again after the agent changed the call's state."""
+        self._agent_seq += 1
+        judged = self.session.judge_active()
+        self.query_one(SuggestionsPanel).judged([(j.suggestion, j.decision) for j in judged])
+        self.query_one(CallFlags).show_flags(
+            self.session.emergency_brake, self.session.no_offers_marked
+        )
+
+    def _event_types(self) -> list[str]:
+        return [o.event.type.value for o in self.session.tracker.asserted]
+
+    def action_accept(self) -> None:
+        card = self._focused_card()
+        if card is None:
+            return
+        verdict = card.decision.verdict
+        if verdict is Verdict.BLOCK:
+            self._say("action.blocked_no_accept")
+            return
+        if verdict is Verdict.HOLD and not card.revealed:
+            self._say("action.reveal_first")
+            return
+        card.mark_accepted()
+        self._react(Reaction(self.session.call_id, card.suggestion.id, "accepted"))
+        self.post_message(AgentActed("accepted", card.suggestion.id))
+
+    def action_dismiss_suggestion(self) -> None:
+        card = self._focused_card()
+        if card is None:
+            return
+        self.app.push_screen(
+            DismissDialog(self.lang, card.suggestion.title), partial(self._dismissed, card)
+        )
+
+    def _dismissed(self, card: SuggestionCard, result: Dismissal | None) -> None:
+        if result is None:
+            return
+        sid = card.suggestion.id
+        reason: str = result.reason
+        if result.note:
+            reason = f"other: {redact(result.note)[:200]}"
+        self.query_one(SuggestionsPanel).dismiss(sid)
+        # The session puts a customer's "no" in the autonomy ledger before it tells the source;
+        # the worker re-judges afterwards so similar offers are held at once.
+        self._react(Reaction(self.session.call_id, sid, "dismissed", reason), rejudge=True)
+        self.post_message(AgentActed("dismissed", sid))
+
+    def action_reveal(self) -> None:
+        card = self._focused_card()
+        if card is None:
+            return
+        verdict = card.decision.verdict
+        if verdict is Verdict.BLOCK:
+            self._say("action.blocked_no_reveal")
+            return
+        if verdict is not Verdict.HOLD or card.revealed:
+            self._say("action.reveal_only_held")
+            return
+        enforced = [r for r in card.decision.reasons if r.enforcement == "enforce"]
+        held_because = enforced[0].message if enforced else ""
+        self.app.push_screen(
+            RevealDialog(self.lang, card.suggestion.title, held_because),
+            partial(self._revealed, card),
+        )
+
+    def _revealed(self, card: SuggestionCard, reason: str | None) -> None:
+        if reason is None:
+            return
+        suggestion, decision = card.suggestion, card.decision
+        card.reveal()
+        events = self._event_types()
+        call_ref = self.session.call_id
+        self._store(
+            "override",
+            lambda log: log.record_override(call_ref, suggestion, decision, reason, events).id,
+        )
+        self._react(Reaction(call_ref, suggestion.id, "overridden", redact(reason)[:200]))
+        self.post_message(AgentActed("overridden", suggestion.id))
+
+    def action_brake(self) -> None:
+        if self.session.emergency_brake:
+            self._say("action.already_braked")
+            return
+        self.app.push_screen(BrakeDialog(self.lang), self._braked)
+
+    def _braked(self, reason: str | None) -> None:
+        if reason is None:
+            return
+        self.session.emergency_brake = True
+        self._rejudge()
+        rs = self.session.rule_set
+        version, events, call_ref = (
+            f"{rs.id}@{rs.version}",
+            self._event_types(),
+            self.session.call_id,
+        )
+        self._store("brake", lambda log: log.record_brake(call_ref, reason, version, events).id)
+        self.post_message(AgentActed("brake"))
+
+    def action_no_offers(self) -> None:
+        if self.session.no_offers_marked:
+            self._say("action.already_no_offers")
+            return
+        self.session.mark_no_offers()
+        self._rejudge()
+        self.post_message(AgentActed("no_offers"))
+
+    def action_consent(self) -> None:
+        focused = self.focused
+        if isinstance(focused, EventChip):
+            if not focused.event.asserted:
+                self._say("action.event_not_own")
+                return
+            event_type = focused.event.type
+        else:
+            asserted = self.session.tracker.asserted
+            if not asserted:
+                self._say("action.no_event")
+                return
+            event_type = asserted[-1].event.type
+        panel = self.query_one(SuggestionsPanel)
+        help_titles = [
+            c.suggestion.title
+            for c in panel.cards
+            if c.suggestion.kind in _HELP_KINDS
+            and c.decision.verdict in (Verdict.SHOW, Verdict.GUIDE)
+            and (not c.suggestion.for_events or event_type in c.suggestion.for_events)
+        ]
+        months = round(CONSENT_RETENTION_DAYS / 30.4)
+        self.app.push_screen(
+            TexasDialog(self.lang, self.session.lang, event_type, help_titles, months),
+            self._texas_done,
+        )
+
+    def _texas_done(self, result: TexasResult | None) -> None:
+        if result is None:
+            return
+        if result.consent:
+            call_ref, event_type, note = self.session.call_id, result.event_type.value, result.note
+            self._store("consent", lambda log: log.record_consent(call_ref, event_type, note).id)
+            self.post_message(AgentActed("consent"))
+        self.session.disclosure_acknowledged = True
+        self._rejudge()
+        self.post_message(AgentActed("acknowledged"))
+
+    # -- workers -------------------------------------------------------------------------------
+    @work(group="reactions", description="report reaction", exit_on_error=False)
+    async def _react(self, reaction: Reaction, rejudge: bool = False) -> None:
+        try:
+            await self.session.report(reaction)
+        except Exception as exc:  # the source's trouble must not cost the agent the action
+            self._say("action.report_failed", error=f"{type(exc).__name__}"[:80])
+        if rejudge:
+            self._rejudge()
+
+    def _oversight_log(self) -> OversightLog:
+        """Built on first use, off the UI thread (connecting and creating tables take time)."""
+        with self._oversight_lock:
+            if self._oversight is None:
+                from agent_desk.db.engine import make_engine
+
+                settings = getattr(self.app, "settings", None)
+                if not isinstance(settings, Settings):
+                    settings = load_settings()
+                self._oversight = OversightLog(
+                    make_engine(settings.database_url), desk_id=settings.desk_id
+                )
+            return self._oversight
+
+    @work(thread=True, group="db", description="store oversight record", exit_on_error=False)
+    def _store(self, kind: str, write: Callable[[OversightLog], int | None]) -> None:
+        try:
+            record_id = write(self._oversight_log())
+        except Exception as exc:  # the action stands for the call; the agent is told once
+            error = f"{type(exc).__name__}"[:80]
+            self.post_message(ProblemReported(t("action.save_failed", self.lang, error=error)))
+            return
+        self.post_message(OversightRecorded(kind, record_id or 0))

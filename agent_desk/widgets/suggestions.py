@@ -1,6 +1,8 @@
 """The suggestions panel: every judged suggestion with its verdict (colour AND a word/symbol),
-plain-language reasons and guidance. Held suggestions are collapsed to their reason; blocked ones
-are hidden by default but counted. Unjudged suggestions never reach this widget.
+plain-language reasons and guidance. Held suggestions are collapsed to their reason until the agent
+reveals one (with a reason, an override the screen logs); blocked ones are hidden by default but
+counted and can never be revealed. Dismissed suggestions leave the panel for the rest of the call.
+Unjudged suggestions never reach this widget.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from agent_desk.i18n import Lang, t
 from guards.types import Decision, Suggestion, Verdict
 
 
-def render_card(suggestion: Suggestion, decision: Decision, lang: Lang) -> Text:
+def render_card(
+    suggestion: Suggestion,
+    decision: Decision,
+    lang: Lang,
+    *,
+    revealed: bool = False,
+    accepted: bool = False,
+) -> Text:
     out = Text()
     out.append(t(f"verdict.{decision.verdict.value}", lang), style="bold")
     out.append("  ")
@@ -26,6 +35,15 @@ def render_card(suggestion: Suggestion, decision: Decision, lang: Lang) -> Text:
         # Collapsed: the reason only; the script is revealed with an override.
         if enforced:
             out.append(f"\n  {enforced[0].message}")
+        if not revealed:
+            return out
+        out.append(f"\n  {t('card.revealed', lang)}", style="bold")
+        if decision.guidance:
+            out.append(f"\n  ➜ {decision.guidance}", style="italic")
+        if suggestion.script:
+            out.append(f"\n  “{suggestion.script}”")
+        if accepted:
+            out.append(f"\n  {t('card.accepted', lang)}", style="bold")
         return out
     if decision.verdict is not Verdict.SHOW and enforced:
         for reason in enforced[:3]:
@@ -34,6 +52,8 @@ def render_card(suggestion: Suggestion, decision: Decision, lang: Lang) -> Text:
         out.append(f"\n  ➜ {decision.guidance}", style="italic")
     if suggestion.script and decision.verdict in (Verdict.SHOW, Verdict.GUIDE):
         out.append(f"\n  “{suggestion.script}”", style="dim")
+    if accepted and decision.verdict is not Verdict.BLOCK:
+        out.append(f"\n  {t('card.accepted', lang)}", style="bold")
     return out
 
 
@@ -43,13 +63,37 @@ class SuggestionCard(Static, can_focus=True):
         self.lang: Lang = lang
         self.suggestion = suggestion
         self.decision = decision
+        #: The agent revealed this held suggestion (an override). A later block still hides it.
+        self.revealed = False
+        self.accepted = False
         self.set_judgement(suggestion, decision)
 
     def set_judgement(self, suggestion: Suggestion, decision: Decision) -> None:
         self.suggestion, self.decision = suggestion, decision
         for v in Verdict:
             self.set_class(v is decision.verdict, f"-{v.value}")
-        self.update(render_card(suggestion, decision, self.lang))
+        self._render_card()
+
+    def reveal(self) -> None:
+        self.revealed = True
+        self._render_card()
+
+    def mark_accepted(self) -> None:
+        self.accepted = True
+        self._render_card()
+
+    def _render_card(self) -> None:
+        shown = self.revealed and self.decision.verdict is Verdict.HOLD
+        self.set_class(shown, "-revealed")
+        self.update(
+            render_card(
+                self.suggestion,
+                self.decision,
+                self.lang,
+                revealed=self.revealed,
+                accepted=self.accepted,
+            )
+        )
 
 
 class SuggestionsPanel(VerticalScroll):
@@ -66,6 +110,8 @@ class SuggestionsPanel(VerticalScroll):
         self.lang: Lang = lang
         self.border_title = t("suggestions.title", lang)
         self._cards: dict[str, SuggestionCard] = {}
+        #: Dismissed by the agent: gone for the rest of the call, also when re-judged.
+        self._dismissed: set[str] = set()
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text(t("suggestions.none", self.lang)), id="suggestions-empty")
@@ -74,6 +120,8 @@ class SuggestionsPanel(VerticalScroll):
     def judged(self, items: Sequence[tuple[Suggestion, Decision]]) -> None:
         """Show new judgements; a re-judged suggestion is updated in place."""
         for suggestion, decision in items:
+            if suggestion.id in self._dismissed:
+                continue
             card = self._cards.get(suggestion.id)
             if card is None:
                 card = SuggestionCard(suggestion, decision, self.lang)
@@ -81,6 +129,24 @@ class SuggestionsPanel(VerticalScroll):
                 self.mount(card, before=self.query_one("#blocked-count"))
             else:
                 card.set_judgement(suggestion, decision)
+        self._recount()
+
+    def dismiss(self, suggestion_id: str) -> None:
+        """Take a suggestion off the panel for the rest of the call; focus moves to the next."""
+        card = self._cards.pop(suggestion_id, None)
+        self._dismissed.add(suggestion_id)
+        if card is None:
+            return
+        if card.has_focus:
+            visible = [
+                c for c in self.cards if c.display and c.decision.verdict is not Verdict.BLOCK
+            ]
+            if visible:
+                visible[0].focus()
+        card.remove()
+        self._recount()
+
+    def _recount(self) -> None:
         self.query_one("#suggestions-empty").display = not self._cards
         self.blocked = sum(c.decision.verdict is Verdict.BLOCK for c in self._cards.values())
 
