@@ -68,6 +68,16 @@ class AgentDeskApp(App[None]):
             nba_timeout_s=self.settings.nba_timeout_s,
             reason_lang=self.ui_lang,
         )
+        # Build the spaCy pipelines off the UI thread while the agent already sees the screen.
+        self.run_worker(
+            _warm_up_nlp, thread=True, group="nlp", description="warm up NLP", exit_on_error=False
+        )
         self.push_screen(
             CallScreen(session, self.feed, self.ui_lang, self.settings.show_qualified_events)
         )
+
+
+def _warm_up_nlp() -> None:
+    from nlp.detector import get_detector
+
+    get_detector().warm_up()

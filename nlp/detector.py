@@ -15,16 +15,19 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
 from pydantic import BaseModel, ConfigDict
-from spacy.language import Language
-from spacy.tokens import Doc
 
-from nlp import components as _components  # noqa: F401 - registers the spaCy factories
 from nlp.langid import identify
 from nlp.types import CustomerWish, Lang, LifeEvent
+
+if TYPE_CHECKING:
+    # spaCy is imported when the first pipeline is built, not when this module is: importing it
+    # costs about a second, and the call screen must show before that (the pipelines warm up in
+    # a worker thread).
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MAX_CHARS = 20_000
 LANGS: tuple[Lang, ...] = ("nl", "en")
@@ -128,6 +131,10 @@ def build_pipeline(lang: Lang, data_dir: str = "") -> Language:
     """A blank spaCy pipeline with sentencizer, lookup lemmatizer and the life-event components."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
+    import spacy
+
+    from nlp import components  # noqa: F401 - registers the spaCy factories
+
     pipe = spacy.blank(lang)
     if lang == "nl":
         _drop_word_abbreviations(pipe)
