@@ -33,6 +33,7 @@ from agent_desk.feeds.base import (
 )
 from agent_desk.feeds.parse import EventParser
 from agent_desk.feeds.sse import Backoff
+from agent_desk.httpio import ResponseTooLarge, read_limited
 from nlp.types import Lang
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0)
@@ -172,7 +173,10 @@ class ConnectFeed(Feed):
                 "POST", self.url, json=body, headers=headers, timeout=self.timeout
             ) as response:
                 _check_status(response)
-                raw = await _read_limited(response, MAX_RESPONSE_BYTES)
+                try:
+                    raw = await read_limited(response, MAX_RESPONSE_BYTES)
+                except ResponseTooLarge as exc:
+                    raise _PollFailed(f"the response is {exc}") from exc
         except httpx.TimeoutException as exc:
             raise _PollFailed(f"no answer within {_timeout_of(exc, self.timeout):g}s") from None
         except httpx.HTTPError as exc:
@@ -241,17 +245,6 @@ def _check_status(response: httpx.Response) -> None:
         # 404: Contact Lens may not have started analysing this contact yet.
         raise _PollFailed(reason)
     raise _Fatal(reason)
-
-
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
-    size = 0
-    chunks: list[bytes] = []
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise _PollFailed(f"the response is larger than {limit:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _timeout_of(exc: httpx.TimeoutException, timeout: httpx.Timeout) -> float:

@@ -154,9 +154,13 @@ class StdinFeed(Feed):
         item: _Line | _End,
     ) -> bool:
         """Hand ``item`` to the event loop, waiting while the queue is full; False once stopped."""
+        if self._stop.is_set() or loop.is_closed():
+            return False
+        put = queue.put(item)
         try:
-            future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
-        except RuntimeError:  # the loop is closed: nobody is listening any more
+            future = asyncio.run_coroutine_threadsafe(put, loop)
+        except RuntimeError:  # the loop closed meanwhile: nobody is listening any more
+            put.close()  # never scheduled: close it so it is not reported as never awaited
             return False
         while True:
             try:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agent_desk.httpio import ResponseTooLarge, read_limited
 from agent_desk.nba.base import NBAContext, NBASource, NBAUnavailable, Reaction
 from guards.types import Suggestion
 
@@ -190,7 +191,10 @@ class HttpNBASource(NBASource):
                     raise _Retry(f"service error (HTTP {status})")
                 if status != 200:
                     raise NBAUnavailable(f"request refused (HTTP {status})")
-                raw = await _read_limited(response, MAX_ANSWER_BYTES)
+                try:
+                    raw = await read_limited(response, MAX_ANSWER_BYTES)
+                except ResponseTooLarge as exc:
+                    raise NBAUnavailable(f"answer {exc}") from exc
         except httpx.TimeoutException:
             raise _Retry(f"no answer within {self.timeout:g}s") from None
         except httpx.HTTPError as exc:
@@ -236,17 +240,6 @@ class HttpNBASource(NBASource):
         if self._owns_client and self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
-    size = 0
-    chunks: list[bytes] = []
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise NBAUnavailable(f"answer larger than {limit:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _validate(raw: bytes) -> list[Suggestion]:

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from agent_desk.feeds.base import (
     CallEnded,
     CallStarted,
-    FeedEvent,
     FeedProblem,
     FeedStatusChanged,
     UtteranceReceived,
 )
 from agent_desk.feeds.connect import ConnectFeed
 from agent_desk.feeds.sse import Backoff
+from tests.support.feeds import collect
 from tests.support.servers import ContactLensServer, segment
 
 FAST = Backoff(initial=0.01, maximum=0.05)
-
-
-async def _collect(feed: ConnectFeed, limit_s: float = 5.0) -> list[FeedEvent]:
-    out: list[FeedEvent] = []
-
-    async def run() -> None:
-        async for event in feed.events():
-            out.append(event)
-
-    await asyncio.wait_for(run(), timeout=limit_s)
-    return out
 
 
 def _feed(url: str, token: str = "secret", **kwargs: object) -> ConnectFeed:
@@ -51,7 +39,7 @@ async def test_segments_become_utterances_once_each_until_analysis_completes() -
     pages: list[Any] = [[s1, s2], [], 503, [s2, categories, s3], [s3]]
     async with ContactLensServer(pages) as server:
         feed = _feed(server.url, max_results=10)
-        events = await _collect(feed)
+        events = await collect(feed)
     utts = [e.utterance for e in events if isinstance(e, UtteranceReceived)]
     assert [(u.id, u.speaker, u.t) for u in utts] == [
         ("seg-1", "agent", 0.0),
@@ -77,7 +65,7 @@ async def test_segments_become_utterances_once_each_until_analysis_completes() -
 
 async def test_a_refused_token_is_one_line_and_no_retry() -> None:
     async with ContactLensServer([[]]) as server:
-        events = await _collect(_feed(server.url, token="expired"))
+        events = await collect(_feed(server.url, token="expired"))
     assert len(server.requests) == 1
     assert events[-1] == FeedStatusChanged(
         "error", f"127.0.0.1:{server.port}: the token was refused (HTTP 401 Unauthorized)"
@@ -93,7 +81,7 @@ async def test_bad_segments_are_reported_and_polling_goes_on() -> None:
         [segment("seg-4", "CUSTOMER", "ok", 30)],
     ]
     async with ContactLensServer(pages) as server:
-        events = await _collect(_feed(server.url))
+        events = await collect(_feed(server.url))
     problems = [e.message for e in events if isinstance(e, FeedProblem)]
     assert problems == [
         "Contact Lens segment 1 of poll 1: not a JSON object; skipped",
@@ -106,7 +94,7 @@ async def test_bad_segments_are_reported_and_polling_goes_on() -> None:
 
 async def test_a_garbage_answer_is_retried_then_given_up() -> None:
     async with ContactLensServer([500]) as server:
-        events = await _collect(_feed(server.url, max_attempts=2))
+        events = await collect(_feed(server.url, max_attempts=2))
     assert len(server.requests) == 3
     assert events[-1].state == "error"  # type: ignore[union-attr]
     assert "gave up after 2 retries; HTTP 500" in events[-1].detail  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from agent_desk.feeds.base import (
 )
 from agent_desk.feeds.parse import MAX_TEXT_CHARS
 from agent_desk.feeds.sse import Backoff, SSEFeed
+from tests.support.feeds import collect
 from tests.support.servers import (
     RawSSEServer,
     SilentServer,
@@ -29,17 +30,6 @@ from tests.support.servers import (
 
 FAST = Backoff(initial=0.01, maximum=0.05)
 SHORT = httpx.Timeout(connect=1.0, read=0.3, write=1.0, pool=1.0)
-
-
-async def _collect(feed: SSEFeed, limit_s: float = 5.0) -> list[FeedEvent]:
-    out: list[FeedEvent] = []
-
-    async def run() -> None:
-        async for event in feed.events():
-            out.append(event)
-
-    await asyncio.wait_for(run(), timeout=limit_s)
-    return out
 
 
 def _finals(events: list[FeedEvent]) -> list[str]:
@@ -58,7 +48,7 @@ def _problems(events: list[FeedEvent]) -> list[str]:
 
 async def test_a_whole_call_arrives_in_order() -> None:
     async with SSECallServer(demo_call(4)) as server:
-        events = await _collect(SSEFeed(f"{server.url}/stream", backoff=FAST))
+        events = await collect(SSEFeed(f"{server.url}/stream", backoff=FAST))
     assert events[0] == FeedStatusChanged("connecting", f"connecting to 127.0.0.1:{server.port}")
     assert CallStarted("call-1", "nl") in events
     utts = [e.utterance for e in events if isinstance(e, UtteranceReceived)]
@@ -78,7 +68,7 @@ async def test_dropped_connections_resume_without_loss_or_duplicates() -> None:
     async with SSECallServer(call, drops=[4, 5], overlap=1) as server:
         feed = SSEFeed(f"{server.url}/stream", backoff=FAST)
         started = time.monotonic()
-        events = await _collect(feed)
+        events = await collect(feed)
         elapsed = time.monotonic() - started
     assert _finals(events) == [f"u{i}" for i in range(1, 7)]
     ids = [
@@ -115,7 +105,7 @@ async def test_garbage_is_reported_and_the_call_goes_on() -> None:
         b'event: call_ended\ndata: {"call_id": "live"}\n\n'
     )
     async with RawSSEServer(body, chunk=4096) as server:
-        events = await _collect(SSEFeed(server.url, backoff=FAST))
+        events = await collect(SSEFeed(server.url, backoff=FAST))
     problems = _problems(events)
     assert any("not valid JSON" in p for p in problems)
     assert any(p.startswith("SSE event 'g1': expected a JSON object, got array") for p in problems)
@@ -134,7 +124,7 @@ async def test_a_server_that_never_answers_times_out_is_retried_and_given_up() -
     async with SilentServer() as server:
         feed = SSEFeed(server.url, timeout=SHORT, backoff=FAST, max_attempts=1)
         started = time.monotonic()
-        events = await _collect(feed)
+        events = await collect(feed)
         elapsed = time.monotonic() - started
     assert len(server.requests) == 2
     assert _states(events) == ["connecting", "reconnecting", "error"]
@@ -150,7 +140,7 @@ async def test_a_refused_connection_is_retried_with_growing_backoff() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens here
-    events = await _collect(SSEFeed(f"http://127.0.0.1:{port}/", backoff=FAST, max_attempts=3))
+    events = await collect(SSEFeed(f"http://127.0.0.1:{port}/", backoff=FAST, max_attempts=3))
     details = [
         e.detail for e in events if isinstance(e, FeedStatusChanged) and e.state == "reconnecting"
     ]
@@ -161,17 +151,17 @@ async def test_a_refused_connection_is_retried_with_growing_backoff() -> None:
 
 async def test_errors_retrying_cannot_fix_end_the_feed_with_one_line() -> None:
     async with StatusServer(404) as server:
-        events = await _collect(SSEFeed(server.url, backoff=FAST))
+        events = await collect(SSEFeed(server.url, backoff=FAST))
     assert len(server.requests) == 1
     assert events[-1] == FeedStatusChanged("error", f"127.0.0.1:{server.port}: HTTP 404 Status")
     async with RawSSEServer(b"<html>hi</html>", content_type="text/html") as html:
-        events = await _collect(SSEFeed(html.url, backoff=FAST))
+        events = await collect(SSEFeed(html.url, backoff=FAST))
     assert events[-1].detail.endswith("not an event stream (Content-Type text/html)")  # type: ignore[union-attr]
 
 
 async def test_a_server_error_is_retried_until_the_stream_works() -> None:
     async with StatusServer(503) as server:
-        events = await _collect(SSEFeed(server.url, backoff=FAST, max_attempts=2))
+        events = await collect(SSEFeed(server.url, backoff=FAST, max_attempts=2))
     assert len(server.requests) == 3
     assert "HTTP 503" in events[-1].detail  # type: ignore[union-attr]
 
@@ -204,7 +194,7 @@ async def test_the_servers_retry_field_sets_the_reconnect_delay() -> None:
     async with SSECallServer(demo_call(2), drops=[3], retry_ms=20) as server:
         feed = SSEFeed(server.url, backoff=Backoff(initial=5.0, maximum=10.0))
         started = time.monotonic()
-        events = await _collect(feed)
+        events = await collect(feed)
     assert time.monotonic() - started < 1.0
     assert _finals(events) == ["u1", "u2"]
     assert "reconnect 1 in 0.0s: the connection dropped" in [

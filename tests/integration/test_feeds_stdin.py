@@ -17,17 +17,7 @@ from agent_desk.feeds.base import (
     UtteranceReceived,
 )
 from agent_desk.feeds.stdin import StdinFeed
-
-
-async def _collect(feed: StdinFeed, limit_s: float = 5.0) -> list[FeedEvent]:
-    out: list[FeedEvent] = []
-
-    async def run() -> None:
-        async for event in feed.events():
-            out.append(event)
-
-    await asyncio.wait_for(run(), timeout=limit_s)
-    return out
+from tests.support.feeds import collect
 
 
 def _line(**obj: object) -> bytes:
@@ -49,7 +39,7 @@ async def test_good_and_bad_lines_each_get_their_answer() -> None:
         + _line(id="u4", speaker="AGENT", text="gecondoleerd")
         + b'{"id": "u5", "speaker": "agent", "text": "zonder regeleinde"}'
     )
-    events = await _collect(StdinFeed(io.BytesIO(data)))
+    events = await collect(StdinFeed(io.BytesIO(data)))
     assert events[0] == FeedStatusChanged("connected", "reading JSON Lines from stdin")
     assert events[1] == CallStarted("c7", "nl")
     utts = [(e.utterance.id, e.utterance.final) for e in events if isinstance(e, UtteranceReceived)]
@@ -67,7 +57,7 @@ async def test_good_and_bad_lines_each_get_their_answer() -> None:
 async def test_an_overlong_line_is_skipped_and_the_next_one_read() -> None:
     big = _line(id="u1", speaker="customer", text="x" * 5000)
     data = big + _line(id="u2", speaker="customer", text="ok")
-    events = await _collect(StdinFeed(io.BytesIO(data), max_line_bytes=1000))
+    events = await collect(StdinFeed(io.BytesIO(data), max_line_bytes=1000))
     assert FeedProblem("stdin line 1: line longer than 1,000 bytes; skipped") in events
     utts = [e.utterance.id for e in events if isinstance(e, UtteranceReceived)]
     assert utts == ["u2"]
@@ -80,7 +70,7 @@ async def test_call_ended_on_input_ends_the_feed() -> None:
         + _line(type="call_ended")
         + _line(id="u2", speaker="customer", text="na het einde")
     )
-    events = await _collect(StdinFeed(io.BytesIO(data), call_id="c1"))
+    events = await collect(StdinFeed(io.BytesIO(data), call_id="c1"))
     assert events[-2:] == [FeedStatusChanged("ended", "call ended"), CallEnded("c1")]
     assert [e.utterance.id for e in events if isinstance(e, UtteranceReceived)] == ["u1"]
 
@@ -127,6 +117,6 @@ class _Broken(io.RawIOBase):
 
 
 async def test_a_stream_that_fails_is_reported_and_ends_the_call() -> None:
-    events = await _collect(StdinFeed(_Broken()))  # type: ignore[arg-type]
+    events = await collect(StdinFeed(_Broken()))  # type: ignore[arg-type]
     assert FeedProblem("stdin: cannot read input (OSError)") in events
     assert events[-1] == CallEnded("stdin")
