@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     desk_id: str = Field(default="desk-1", max_length=64)
     """Identifies this desk in shared decision logs."""
 
+    user: str = Field(default="agent", min_length=1, max_length=64)
+    """Who works at this desk (a login name in the ``app_user`` table, see ``agent-desk users``).
+    What they may do follows from their role (agent, supervisor, trainer, ombudsman)."""
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, v: str) -> str:

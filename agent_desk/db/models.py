@@ -78,6 +78,12 @@ class OverrideBase(SQLModel):
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     #: The agent's reason, redacted (no BSN, IBAN, phone number or e-mail address).
     reason: str = Field(max_length=MAX_NOTE_CHARS)
+    #: ``open`` until a supervisor (or ombudsman) reviews it and closes it with a note.
+    status: str = Field(default="open", index=True, max_length=10)
+    closed_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+    closed_by: str | None = Field(default=None, max_length=64)
+    #: The reviewer's note, redacted.
+    closing_note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
 
 
 class OverrideRecord(OverrideBase, table=True):
@@ -91,7 +97,7 @@ class OverridePublic(OverrideBase):
     id: int
     created_at: datetime
 
-    _utc = field_validator("created_at")(as_utc)
+    _utc = field_validator("created_at", "closed_at")(as_utc)
 
 
 class BrakeBase(SQLModel):
@@ -148,3 +154,28 @@ class ConsentPublic(ConsentBase):
     id: int
 
     _utc = field_validator("consented_at", "retain_until")(as_utc)
+
+
+# -- people and what they may do (issue 6). Enforced by :mod:`agent_desk.auth`. -------------------
+
+
+class UserBase(SQLModel):
+    #: The login name the desk runs as (setting ``user``); no real names needed.
+    name: str = Field(index=True, unique=True, max_length=64)
+    #: One of :class:`agent_desk.auth.Role`.
+    role: str = Field(max_length=20)
+    active: bool = True
+
+
+class UserRecord(UserBase, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column())
+
+
+class UserPublic(UserBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)

@@ -1,7 +1,9 @@
 """User-facing text per language (Dutch and English), never scattered through widgets.
 
-Catalogues are flat YAML files (``nl.yaml``, ``en.yaml``) with ``str.format`` placeholders.
-A test keeps both catalogues' keys and placeholders identical.
+Catalogues are flat YAML files with ``str.format`` placeholders: ``nl.yaml``/``en.yaml`` for the
+call screen and one ``<lang>.<area>.yaml`` per further screen (``nl.trainer.yaml``...), merged
+into one catalogue per language; a key defined twice is an error. A test keeps both catalogues'
+keys and placeholders identical.
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ _DIR = Path(__file__).resolve().parent
 
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
-    data = yaml.safe_load((_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"message catalogue {lang}.yaml must be a mapping")
-    return {str(k): str(v) for k, v in data.items()}
+    merged: dict[str, str] = {}
+    for path in [_DIR / f"{lang}.yaml", *sorted(_DIR.glob(f"{lang}.*.yaml"))]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"message catalogue {path.name} must be a mapping")
+        for k, v in data.items():
+            if str(k) in merged:
+                raise ValueError(f"message catalogue {path.name}: key {k!r} is defined twice")
+            merged[str(k)] = str(v)
+    return merged
 
 
 def t(key: str, lang: Lang, /, **values: object) -> str:
