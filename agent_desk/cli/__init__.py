@@ -6,7 +6,7 @@ Each subcommand lives in its own module in this package; register it in ``_COMMA
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -20,18 +20,27 @@ _COMMANDS: dict[str, str] = {
     "eval": "agent_desk.cli.eval:eval_group",
     "guard": "agent_desk.cli.guard:guard",
     "rules": "agent_desk.cli.rules:rules",
+    "train": "agent_desk.cli.train:train",
+    "users": "agent_desk.cli.users:users",
+    "review": "agent_desk.cli.oversight:review",
+    "purge": "agent_desk.cli.oversight:purge",
+    "export": "agent_desk.cli.oversight:export",
+    "kpis": "agent_desk.cli.oversight:kpis",
+    "supervise": "agent_desk.cli.supervise:supervise",
 }
 
 
 class LazyGroup(click.Group):
     """Imports a subcommand's module only when that subcommand runs (click's documented pattern)."""
 
+    lazy: ClassVar[dict[str, str]] = _COMMANDS
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *_COMMANDS})
+        return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in _COMMANDS:
-            module_name, attr = _COMMANDS[cmd_name].split(":")
+        if cmd_name in self.lazy:
+            module_name, attr = self.lazy[cmd_name].split(":")
             command: Any = getattr(importlib.import_module(module_name), attr)
             return command  # type: ignore[no-any-return]
         return super().get_command(ctx, cmd_name)

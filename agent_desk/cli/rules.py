@@ -8,15 +8,29 @@ and the guard, prints pass/fail per case and which rules no test makes fire (cov
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
+from agent_desk.cli import LazyGroup
 from agent_desk.paths import rules_dir
 
 
-@click.group()
+class _RulesGroup(LazyGroup):
+    # Versioning and dry-run live in their own modules (issue 6); they load when used.
+    lazy: ClassVar[dict[str, str]] = {
+        "dry-run": "agent_desk.cli.rules_dryrun:dry_run",
+        "draft": "agent_desk.cli.rules_versions:draft",
+        "publish": "agent_desk.cli.rules_versions:publish",
+        "approve": "agent_desk.cli.rules_versions:approve",
+        "history": "agent_desk.cli.rules_versions:history",
+        "export": "agent_desk.cli.rules_versions:export",
+    }
+
+
+@click.group(cls=_RulesGroup)
 def rules() -> None:
-    """Guard rule sets: validate and test them."""
+    """Guard rule sets: validate, test, dry-run, version and publish them."""
 
 
 @rules.command("check")

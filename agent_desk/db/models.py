@@ -179,3 +179,35 @@ class UserPublic(UserBase):
     created_at: datetime
 
     _utc = field_validator("created_at")(as_utc)
+
+
+# -- the agent's reactions to shown suggestions (humane KPIs: help offered and accepted). -------
+
+
+class ReactionBase(SQLModel):
+    """Accepted or dismissed: codes only. A free-text dismissal reason is not kept here."""
+
+    decision_id: str = Field(index=True, max_length=64)
+    call_ref: str = Field(index=True, max_length=80)
+    desk_id: str = Field(max_length=64)
+    suggestion_id: str = Field(max_length=200)
+    action_id: str | None = Field(default=None, max_length=80)
+    kind: str = Field(max_length=20)
+    #: ``accepted`` | ``dismissed`` | ``overridden``
+    reaction: str = Field(index=True, max_length=12)
+    #: For dismissals: ``not_relevant`` | ``customer_declined`` | ``not_now`` | ``other``.
+    reason_code: str | None = Field(default=None, max_length=24)
+
+
+class ReactionRecord(ReactionBase, table=True):
+    __tablename__ = "reaction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(index=True))
+
+
+class ReactionPublic(ReactionBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)
