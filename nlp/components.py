@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,11 +129,37 @@ def _requirements(tp: list[TokenPattern], stop_words: set[str]) -> list[tuple[st
             if len(word) >= 8:
                 found.append(((0, 1_000), ("sub", frozenset({word[:4], word[-4:]}))))
         elif isinstance(lower, dict) and "REGEX" in lower:
-            runs = sorted(re.findall(r"[a-zà-ÿ]{3,}", str(lower["REGEX"])), key=len)
-            if runs:
-                found.append(((0, 2_000), ("sub", frozenset({runs[-1]}))))
+            subs = _regex_substrings(str(lower["REGEX"]))
+            if subs:
+                found.append(((0, 2_000), ("sub", subs)))
     found.sort(key=lambda f: f[0])
     return [req for _, req in found]
+
+
+_PLAIN_REGEX = re.compile(r"^[^|()\\]*\(([a-zà-ÿ|]+)\)[^|()?*{\\]*$")
+_LETTER_RUN = re.compile(r"[a-zà-ÿ]{3,}")
+
+
+def _regex_substrings(expr: str) -> frozenset[str] | None:
+    """Texts of which any match of ``expr`` contains at least one, or None if unsure.
+
+    Two shapes are understood, which is what the pattern files use: no groups at all
+    ("^scheidings", "^[a-z]+kanker$": its longest required letter run is in every match) and
+    one group of plain alternatives ("^[a-z]+(tumor|infarct|breuk)$": one of them is).
+    """
+    group = _PLAIN_REGEX.match(expr)
+    if group:
+        alts = group.group(1).split("|")
+        return frozenset(alts) if all(len(a) >= 3 for a in alts) else None
+    if any(c in expr for c in "|()\\"):
+        return None
+    runs = _LETTER_RUN.findall(_strip_optional(expr))
+    return frozenset({max(runs, key=len)}) if runs else None
+
+
+def _strip_optional(expr: str) -> str:
+    """Drop the letter (or class) before ``?``/``*``/``{0,`` so it does not count as required."""
+    return re.sub(r"(\[[^\]]*\]|.)(\?|\*|\{0,\d*\})", " ", expr)
 
 
 def _reach(tp: list[TokenPattern]) -> int:
@@ -171,11 +199,14 @@ def _phrases(tp: list[TokenPattern]) -> list[tuple[str, ...]] | None:
 class _Group:
     """Matcher patterns that share their gate: run only when the doc meets every requirement."""
 
-    __slots__ = ("matcher", "reach", "rest")
+    __slots__ = ("matcher", "patterns", "reach", "rest")
 
     def __init__(self, matcher: Matcher, rest: _Rest) -> None:
         self.matcher = matcher
         self.rest = rest
+        #: Per pattern, all its required words (beyond the gate): the matcher runs only when
+        #: one pattern has them all, which saves most calls that would find nothing.
+        self.patterns: list[_Rest] = []
         #: The most tokens one of its patterns can span: matches lie this close to the gate.
         self.reach = 0
 
@@ -202,21 +233,14 @@ class _Compiled:
         self._by_word: dict[int, list[_Group]] = {}
         self._by_sub: list[tuple[frozenset[str], _Group]] = []
         self._always: list[_Group] = []
+        #: Every compiled pattern as (match key, kind, token pattern), for :class:`Prefilter`.
+        self.compiled: list[tuple[str, str, list[TokenPattern]]] = []
 
     def _group_for(self, reqs: list[tuple[str, frozenset[str]]]) -> _Group:
         gate: Gate = tuple(reqs[:2])
         group = self._groups.get(gate)
         if group is None:
-            rest: _Rest = tuple(
-                (
-                    frozenset(self.strings.add(w) for w in words)
-                    if kind == "word"
-                    else frozenset(),
-                    words,
-                )
-                for kind, words in gate[1:]
-            )
-            group = _Group(Matcher(self.vocab, validate=True), rest)
+            group = _Group(Matcher(self.vocab, validate=True), self._rest(gate[1:]))
             self._groups[gate] = group
             if not gate:
                 self._always.append(group)
@@ -227,20 +251,32 @@ class _Compiled:
                 self._by_sub.append((gate[0][1], group))
         return group
 
+    def _rest(self, reqs: list[tuple[str, frozenset[str]]] | Gate) -> _Rest:
+        return tuple(
+            (
+                frozenset(self.strings.add(w) for w in words) if kind == "word" else frozenset(),
+                words,
+            )
+            for kind, words in reqs
+        )
+
     def add(self, file: Path, entry: str, kind: str, payload: Any, patterns: list[str]) -> None:
         key = f"{kind}:{entry}"
         compiled: list[list[TokenPattern]] = [compile_pattern(p) for p in patterns]
         try:
             for i, tp in enumerate(compiled):
                 sub = f"{key}:{i}"
+                self.compiled.append((sub, kind, tp))
                 self.meta[self.strings.add(sub)] = (kind, payload, tuple(is_gap(t) for t in tp))
                 phrases = _phrases(tp)
                 if phrases is not None:
                     docs = [Doc(self.vocab, words=list(words)) for words in phrases]
                     self._phrase_matcher.add(sub, docs)
                 else:
-                    group = self._group_for(_requirements(tp, self.stop_words))
+                    reqs = _requirements(tp, self.stop_words)
+                    group = self._group_for(reqs)
                     group.matcher.add(sub, [tp])
+                    group.patterns.append(self._rest(reqs[1:]))
                     group.reach = max(group.reach, _reach(tp))
         except (ValueError, KeyError) as exc:
             raise PatternFileError(file, [f"entry {entry!r}: {exc}"]) from exc
@@ -253,6 +289,13 @@ class _Compiled:
         hashes: Any = doc.to_array(_GATE_ATTRS).ravel().tolist()
         words: set[int] = set(hashes)
         lowered: str | None = None
+
+        def get_lowered() -> str:
+            nonlocal lowered
+            if lowered is None:
+                lowered = _lowered_words(doc)
+            return lowered
+
         # Where each group's first gate word occurs (token index), to match only near it.
         near: dict[int, list[int]] = {}
         groups: dict[int, _Group] = {}
@@ -264,14 +307,14 @@ class _Compiled:
                     near.setdefault(id(g), []).append(i // 2)
         for g in self._always:
             groups[id(g)] = g
-        if self._by_sub:
-            lowered = _lowered_words(doc)
-            for subs, g in self._by_sub:
-                if any(w in lowered for w in subs):
-                    groups[id(g)] = g
+        for subs, g in self._by_sub:
+            if any(w in get_lowered() for w in subs):
+                groups[id(g)] = g
         n = len(doc)
         for key, g in groups.items():
-            if g.rest and not self._meets(g.rest, words, doc, lowered):
+            if g.rest and not self._meets(g.rest, words, get_lowered):
+                continue
+            if not any(self._meets(p, words, get_lowered) for p in g.patterns):
                 continue
             spots = near.get(key)
             start, end = 0, n
@@ -287,16 +330,241 @@ class _Compiled:
                 out.extend(found)
         return out
 
-    def _meets(self, rest: _Rest, words: set[int], doc: Doc, lowered: str | None) -> bool:
+    @staticmethod
+    def _meets(rest: _Rest, words: set[int], lowered: Callable[[], str]) -> bool:
         for hashes, subs in rest:
             if hashes:
                 if words.isdisjoint(hashes):
                     return False
-            else:
-                text = lowered if lowered is not None else _lowered_words(doc)
-                if not any(w in text for w in subs):
-                    return False
+            elif not any(w in lowered() for w in subs):
+                return False
         return True
+
+
+_Test = tuple[str, frozenset[str]]
+
+
+def _tests(tp: list[TokenPattern], stop_words: set[str]) -> list[_Test]:
+    """Necessary conditions of ``tp`` that a bare tokenised doc can be tested for, rarest
+    first: ("norm", words), ("lemma", words) or ("sub", texts).
+
+    Rarest: fewest stop words ("ik", "is", "the" are in nearly every turn), then a word test
+    (a hash lookup) before a substring test, then fewest alternatives.
+    """
+    found: list[tuple[tuple[int, int, int], _Test]] = []
+    for tok in tp:
+        if tok.get("OP"):
+            continue
+        for key, kind in (("NORM", "norm"), ("LEMMA", "lemma")):
+            spec = tok.get(key)
+            words: frozenset[str] | None = None
+            if isinstance(spec, str):
+                words = frozenset({spec})
+            elif isinstance(spec, dict) and "IN" in spec:
+                words = frozenset(spec["IN"])
+            if words:
+                common = sum(1 for w in words if w in stop_words)
+                found.append(((common, 0, len(words)), (kind, words)))
+        lower = tok.get("LOWER")
+        if isinstance(lower, dict) and "FUZZY1" in lower:
+            word = str(lower["FUZZY1"])
+            if len(word) >= 8:
+                found.append(((0, 1, 2), ("sub", frozenset({word[:4], word[-4:]}))))
+        elif isinstance(lower, dict) and "REGEX" in lower:
+            subs = _regex_substrings(str(lower["REGEX"]))
+            if subs:
+                found.append(((0, 1, len(subs)), ("sub", subs)))
+    found.sort(key=lambda f: f[0])
+    return [t for _, t in found]
+
+
+#: A compiled test: word hashes (NORM, or the lower-cased forms of a lemma), or texts.
+_HashTest = tuple[frozenset[int], tuple[str, ...]]
+
+
+class Prefilter:
+    """Can this utterance carry an event or a wish at all? Asked of the bare tokenised doc.
+
+    Built from the compiled pattern data (never a second, hand-kept word list): every event
+    and wish pattern becomes the words (or texts) it cannot match without, indexed by its
+    rarest one. A doc that meets all of no pattern's conditions is left alone, so the
+    lemmatizer, the matchers and ConText never run on it. Exact by construction: a doc that
+    could match a pattern always passes (a test compares detection with and without it).
+    """
+
+    def __init__(
+        self,
+        vocab: Any,
+        patterns: list[list[TokenPattern]],
+        lemmas: Any,
+        stop_words: set[str],
+    ) -> None:
+        strings = vocab.strings
+        per_pattern = [_tests(tp, stop_words) for tp in patterns]
+        #: A pattern with no testable word: every doc must run.
+        self.always = any(not tests for tests in per_pattern)
+        forms = _lemma_forms(
+            strings, lemmas, {w for ts in per_pattern for k, ws in ts if k == "lemma" for w in ws}
+        )
+
+        def compiled(test: _Test) -> _HashTest:
+            kind, values = test
+            if kind == "norm":
+                return frozenset(strings.add(w) for w in values), ()
+            if kind == "lemma":
+                return frozenset(h for w in values for h in forms[w]), ()
+            return frozenset(), tuple(sorted(values, key=len))
+
+        #: Patterns by their rarest word: the further tests each still needs.
+        self._by_word: dict[int, list[tuple[_HashTest, ...]]] = {}
+        #: Patterns whose rarest condition is a text ("scheidings", "kanker").
+        self._by_sub: list[tuple[tuple[str, ...], tuple[_HashTest, ...]]] = []
+        for tests in per_pattern:
+            if not tests:
+                continue
+            first, *rest = (compiled(t) for t in tests)
+            rest_t = tuple(rest)
+            if first[0]:
+                for h in first[0]:
+                    self._by_word.setdefault(h, []).append(rest_t)
+            else:
+                self._by_sub.append((first[1], rest_t))
+
+    def __call__(self, doc: Doc, lowered: str) -> bool:
+        """True when ``doc`` (tokenised, nothing else yet) may match; ``lowered`` is its text
+        in lower case."""
+        if self.always:
+            return True
+        column: Any = doc.to_array(_PREFILTER_ATTRS).ravel().tolist()
+        hashes: set[int] = set(column)
+        by_word = self._by_word
+        for h in hashes:
+            for rest in by_word.get(h, ()):
+                if _all_met(rest, hashes, lowered):
+                    return True
+        for subs, rest in self._by_sub:
+            if any(s in lowered for s in subs) and _all_met(rest, hashes, lowered):
+                return True
+        return False
+
+
+def _all_met(tests: tuple[_HashTest, ...], hashes: set[int], lowered: str) -> bool:
+    for words, subs in tests:
+        if words:
+            if words.isdisjoint(hashes):
+                return False
+        elif not any(s in lowered for s in subs):
+            return False
+    return True
+
+
+def _words_of(tp: list[TokenPattern]) -> set[str]:
+    """The plain words (norms and lemmas) a token pattern names."""
+    out: set[str] = set()
+    for tok in tp:
+        for key in ("NORM", "LEMMA"):
+            spec = tok.get(key)
+            if isinstance(spec, str):
+                out.add(spec)
+            elif isinstance(spec, dict):
+                for k in ("IN", "NOT_IN"):
+                    out.update(spec.get(k, ()))
+    return out
+
+
+def _lemma_forms(strings: Any, table: Any, lemmas: set[str]) -> dict[str, set[int]]:
+    """For each lemma, the hashes of the lower-cased words the lemmatizer gives it: the
+    table's forms with that lemma, and the lemma itself unless the table maps it elsewhere."""
+    forms: dict[str, set[int]] = {w: set() for w in lemmas}
+    for key, lemma in table.items():
+        if lemma in forms:
+            forms[lemma].add(key)
+    for w in lemmas:
+        if w not in table or table[w] == w:
+            forms[w].add(strings.add(w))
+    return forms
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "financiële" and "financiele" are the same word here."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    """Reads a mistyped event word as the word it was meant to be: "overleeden", "pregant",
+    "unemployement", "financiele" (no diaeresis), by giving the token that word as its NORM.
+
+    Only for words the language does not know (not in the lemma table, not a stop word, not a
+    word of the pattern files): a real word one letter away from an event word ("decreased" /
+    "deceased", "overladen" / "overleden") is a different word, not a typo. One typo (a
+    deletion, insertion, substitution or swap of neighbours: SymSpell's deletion index) is
+    forgiven only in words of at least :data:`MIN_TYPO_LENGTH` letters that are evidence on
+    their own (a one-word event pattern: "overleden", "pregnant"); a word that needs others
+    ("verkocht" in "huis verkocht") is too often a different real word ("verzocht"). Missing
+    accents are forgiven in every event word ("financiele problemen").
+    """
+
+    def __init__(
+        self, vocab: Any, strong_words: set[str], event_words: set[str], known: set[int]
+    ) -> None:
+        self._strings = vocab.strings
+        self._known = known
+        index: dict[str, set[str]] = {}
+        for w in event_words | strong_words:
+            if w.replace("-", "").isalpha():
+                f = _fold(w)
+                if f != w or w in strong_words:
+                    index.setdefault(f, set()).add(w)
+                if w in strong_words and len(w) >= MIN_TYPO_LENGTH:
+                    for key in _deletions(f):
+                        index.setdefault(key, set()).add(w)
+        self._index = index
+        self._cache: dict[int, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc.user_data.get(_SPELLED):
+            return doc
+        doc.user_data[_SPELLED] = True
+        lowers: Any = doc.to_array([LOWER]).tolist()
+        for i, h in enumerate(lowers):
+            if h in self._known:
+                continue
+            fixed = self._cache.get(h)
+            if fixed is None:
+                fixed = self._correct(h)
+                if len(self._cache) < _LEMMA_CACHE_SIZE:
+                    self._cache[h] = fixed
+            if fixed:
+                doc[i].norm_ = self._strings[fixed]
+        return doc
+
+    def _correct(self, lower_hash: int) -> int:
+        """The hash of the event word ``lower_hash`` is a typo of, or 0."""
+        word = self._strings[lower_hash]
+        if len(word) < 3 or not word.replace("-", "").isalpha():
+            return 0
+        f = _fold(word)
+        found: set[str] = set(self._index.get(f, ()))
+        if not found and len(word) >= MIN_TYPO_LENGTH:
+            for key in _deletions(f) | {f}:
+                found.update(self._index.get(key, ()))
+        # Two different event words one typo away: no way to tell which was meant.
+        return self._strings.add(found.pop()) if len(found) == 1 else 0
+
+
+#: Shorter words are too often another real word one letter away ("trouwe" / "trouwen").
+MIN_TYPO_LENGTH = 7
+_SPELLED = "life_events.spelled"
+
+
+#: NORM for norm tests, LOWER for the forms of a lemma.
+_PREFILTER_ATTRS = [NORM, LOWER]
 
 
 def _lowered_words(doc: Doc) -> str:
@@ -355,7 +623,6 @@ class ArraySentencizer:
     """
 
     def __init__(self, nlp: Language) -> None:
-        self._chars = frozenset("".join(Sentencizer.default_punct_chars))
         self._punct = frozenset(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -365,9 +632,10 @@ class ArraySentencizer:
         # SENT_START is signed (1 start, -1 not); from_array takes uint64, so -1 wraps.
         starts: Any = numpy.full((n, 1), _NOT_START, dtype=numpy.uint64)
         starts[0, 0] = 1
-        if not self._chars.isdisjoint(doc.text):
-            arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
-            ender = [orth in self._punct for orth, _ in arr]
+        # From the arrays: ``doc.text`` would build a Python Token per word.
+        arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
+        ender = [orth in self._punct for orth, _ in arr]
+        if any(ender):
             i = 0
             for p in (j for j, e in enumerate(ender) if e):
                 if p < i:
@@ -410,6 +678,11 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         super().initialize(get_examples, nlp=nlp, lookups=lookups)
         self._lookup_table = self.lookups.get_table("lemma_lookup", {})
         self._cache: dict[int, int] = {}
+
+    @property
+    def lemma_table(self) -> Any:
+        """The lookup table: lower-cased form (as a string hash) -> lemma."""
+        return self._lookup_table
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -460,8 +733,33 @@ class LifeEventMatcher:
             self._c.add(path, v.id, "veto", frozenset(v.types), v.patterns)
         for w in data.wishes:
             self._c.add(path, w.id, "wish", w.kind, w.patterns)
+        self._vocab = nlp.vocab
+        #: Set by ``initialize`` (it needs the lemmatizer's tables); until then every doc runs.
+        self.prefilter: Prefilter | None = None
+        #: Also set by ``initialize``; runs before the prefilter (see :class:`Speller`).
+        self.speller: Speller | None = None
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
+        """Build the :class:`Prefilter` from this component's patterns and the lemma table."""
+        lemmas: Any = {}
+        for _, component in nlp.pipeline if nlp is not None else ():
+            if isinstance(component, LowercaseLookupLemmatizer):
+                lemmas = component.lemma_table
+        patterns = [tp for _, kind, tp in self._c.compiled if kind in ("event", "wish")]
+        self.prefilter = Prefilter(self._vocab, patterns, lemmas, self._c.stop_words)
+        strings = self._vocab.strings
+        every_word = {w for _, _, tp in self._c.compiled for w in _words_of(tp)}
+        known = {strings.add(w) for w in every_word | self._c.stop_words}
+        known.update(lemmas.keys())
+        known.update(strings.add(v) for v in set(lemmas.values()))
+        events = [tp for _, kind, tp in self._c.compiled if kind == "event"]
+        event_words = {w for tp in events for w in _words_of(tp)}
+        strong_words = {w for tp in events if len(tp) == 1 for w in _words_of(tp)}
+        self.speller = Speller(self._vocab, strong_words, event_words, known)
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.speller is not None:
+            doc = self.speller(doc)
         events: list[EventHit] = []
         wishes: list[WishHit] = []
         vetoes: list[tuple[int, int, frozenset[EventType]]] = []

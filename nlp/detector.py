@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from nlp.components import LifeEventMatcher
+
 MAX_CHARS = 20_000
 LANGS: tuple[Lang, ...] = ("nl", "en")
 #: Share of control/unprintable characters above which text is treated as binary junk.
@@ -77,8 +79,11 @@ def _clean(text: str) -> tuple[str, bool]:
 class Detector:
     """Life-event detection for Dutch and English; one reusable pipeline per language."""
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path | None = None, *, prefilter: bool = True) -> None:
         self._data_dir = str(data_dir) if data_dir else ""
+        #: Skip the pipeline for utterances that contain no pattern's anchor word (same results,
+        #: several times faster on ordinary call turns); off only to check exactly that.
+        self.prefilter = prefilter
         self._pipelines: dict[str, Language] = {}
         self._lock = threading.Lock()
 
@@ -121,8 +126,25 @@ class Detector:
                 groups.setdefault(chosen, []).append((i, text, truncated))
         for chosen, group in groups.items():
             pipe = self.pipeline(chosen)
-            docs = pipe.pipe(t for _, t, _ in group)
-            for (i, text, truncated), doc in zip(group, docs, strict=True):
+            matcher = _matcher(pipe)
+            prefilter = matcher.prefilter if matcher is not None and self.prefilter else None
+            speller = matcher.speller if matcher is not None else None
+            todo: list[tuple[int, str, bool, Doc]] = []
+            for i, text, truncated in group:
+                doc = pipe.make_doc(text)
+                if speller is not None:
+                    doc = speller(doc)  # first: a mistyped event word must pass the prefilter
+                if prefilter is None or prefilter(doc, text.lower()):
+                    todo.append((i, text, truncated, doc))
+                else:
+                    results[i] = Detection(lang=chosen, truncated=truncated)
+            # The components are called directly: ``Language.pipe`` chains one generator per
+            # component, which costs as much as the life-event matcher itself on short turns.
+            components = [proc for _, proc in pipe.pipeline]
+            for i, text, truncated, bare in todo:
+                doc = bare
+                for proc in components:
+                    doc = proc(doc)
                 results[i] = _to_detection(doc, text, chosen, truncated)
         return [r for r in results if r is not None]
 
@@ -163,6 +185,13 @@ def _drop_word_abbreviations(pipe: Language) -> None:
         if not (k.endswith(".") and k[:-1].isalpha() and k[:-1].islower())
         or k in _DUTCH_ABBREVIATIONS
     }
+
+
+def _matcher(pipe: Language) -> LifeEventMatcher | None:
+    from nlp.components import LifeEventMatcher
+
+    matcher = pipe.get_pipe("life_events")
+    return matcher if isinstance(matcher, LifeEventMatcher) else None
 
 
 def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection:

@@ -1,0 +1,119 @@
+"""The shortcuts taken for speed change nothing a user would see.
+
+The prefilter skips utterances with no pattern's anchor word, and the matcher runs only the
+pattern groups whose words a doc contains; both must give exactly what the plain way gives.
+Checked on the dev split of the corpus (never the frozen test split), the fixture conversations
+and transcript-like variants of both (lower case without punctuation, upper case, no accents).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from spacy.matcher import Matcher
+
+from agent_desk.paths import conversations_dir, fixtures_dir
+from nlp.components import LifeEventMatcher, _regex_substrings
+from nlp.detector import Detector
+from nlp.evaluation import split_of
+from nlp.types import Lang
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+def _texts(lang: Lang) -> list[str]:
+    from agent_desk.library.load import load_conversation
+
+    base: list[str] = []
+    corpus = fixtures_dir() / "nlp-corpus" / f"{lang}.jsonl"
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            if split_of(raw["id"]) == "dev":
+                base.append(raw["text"])
+    for path in sorted(conversations_dir().glob("*.yaml")):
+        conv = load_conversation(path)
+        if conv.lang == lang:
+            base.extend(u.text for u in conv.utterances)
+    variants = (
+        ["".join(c for c in t.lower() if c.isalnum() or c.isspace()) for t in base[::3]]
+        + [t.upper() for t in base[1::7]]
+        + [_strip_accents(t) for t in base[2::5]]
+    )
+    return base + variants
+
+
+@pytest.fixture(scope="module")
+def plain() -> Detector:
+    d = Detector(prefilter=False)
+    d.warm_up()
+    return d
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_prefilter_changes_no_result(detector: Detector, plain: Detector, lang: Lang) -> None:
+    texts = _texts(lang)
+    fast = detector.detect_many(texts, lang)
+    slow = plain.detect_many(texts, lang)
+    assert [d.model_dump() for d in fast] == [d.model_dump() for d in slow]
+    # It has to skip something to be worth having: the fixture calls' small talk at least.
+    pipe = detector.pipeline(lang)
+    prefilter = pipe.get_pipe("life_events").prefilter  # type: ignore[attr-defined]
+    assert prefilter is not None
+    assert not prefilter.always
+    skipped = sum(not prefilter(pipe.make_doc(t), t.lower()) for t in texts)
+    assert skipped > len(texts) // 10
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("component", ["life_events", "life_event_context"])
+def test_gated_matching_finds_what_one_plain_matcher_finds(
+    detector: Detector, lang: Lang, component: str
+) -> None:
+    pipe = detector.pipeline(lang)
+    compiled = pipe.get_pipe(component)._c  # type: ignore[attr-defined]
+    matcher = Matcher(pipe.vocab)
+    for key, _, tp in compiled.compiled:
+        matcher.add(key, [tp])
+    before = [name for name, _ in pipe.pipeline][: [n for n, _ in pipe.pipeline].index(component)]
+    # Every other text: one plain Matcher with all patterns takes milliseconds per doc.
+    for text in _texts(lang)[::2]:
+        doc = pipe.make_doc(text)
+        for name in before:
+            doc = pipe.get_pipe(name)(doc)
+        gated = {(m, s, e) for m, s, e, _ in compiled(doc)}
+        assert gated == set(matcher(doc)), text
+
+
+def test_regex_conditions_are_necessary() -> None:
+    assert _regex_substrings("^[a-z]+kanker$") == {"kanker"}
+    assert _regex_substrings("^[a-z]+(tumor|infarct|breuk)$") == {"tumor", "infarct", "breuk"}
+    # Unsure shapes give no condition, so the pattern is never skipped.
+    assert _regex_substrings("^(ab|cdef)$") is None
+    assert _regex_substrings("^ex(-| )?man") is None
+    assert _regex_substrings("colou?r") == {"colo"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "etype"),
+    [
+        ("ik heb een hersentumor", "nl", "illness"),
+        ("mijn man had vorige week een hartinfarct", "nl", "illness"),
+        ("I'm off work with appendicitis", "en", "illness"),
+    ],
+)
+def test_compound_illness_words_are_heard(
+    detector: Detector, text: str, lang: Lang, etype: str
+) -> None:
+    assert etype in {e.type.value for e in detector.detect(text, lang).events}
+
+
+def test_prefilter_is_built_from_the_pattern_data(detector: Detector) -> None:
+    for lang in ("nl", "en"):
+        matcher = detector.pipeline(lang).get_pipe("life_events")
+        assert isinstance(matcher, LifeEventMatcher)
+        assert matcher.prefilter is not None
