@@ -39,6 +39,7 @@ from guards.conditions import (
 )
 from guards.types import Dimension, SuggestionKind, Verdict
 from guards.yamlsrc import (
+    MAX_FILE_BYTES,
     DataError,
     Problem,
     key_line,
@@ -56,6 +57,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "load_rule_set",
+    "load_rule_set_text",
 ]
 
 MAX_RULES = 1_000
@@ -184,7 +186,7 @@ class _Loader:
             self.add(name, None, "", f"rule files include each other in a cycle: {chain}")
             return _Parsed(None, [])
         try:
-            data, node = read_yaml(path)
+            data, node = self.read(path)
         except DataError as exc:
             self.problems.extend(exc.problems)
             return _Parsed(None, [])
@@ -222,6 +224,9 @@ class _Loader:
         finally:
             self.stack.pop()
         return _Parsed(meta, rules)
+
+    def read(self, path: Path) -> tuple[Any, yaml.Node | None]:
+        return read_yaml(path)
 
     def merge(
         self, name: str, line: int | None, first: list[Rule], second: list[Rule], override: bool
@@ -463,11 +468,59 @@ def _digest(rules: list[Rule], meta: RuleFileModel) -> str:
 def load_rule_set(path: Path) -> RuleSet:
     """Load, validate and compile a rule set; raise :class:`RuleSetError` listing every problem."""
     loader = _Loader()
-    parsed = loader.load(Path(path), root=True)
+    return _finish(loader, loader.load(Path(path), root=True), str(path))
+
+
+class _TextLoader(_Loader):
+    """Reads the root rule set from text (a stored version); other files do not exist for it."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__()
+        self.text = text
+        self.root = Path(source)
+
+    def read(self, path: Path) -> tuple[Any, yaml.Node | None]:
+        name = str(path)
+        if path != self.root:
+            raise DataError(
+                [
+                    Problem(
+                        str(self.root),
+                        None,
+                        "extends/includes",
+                        f"a stored rule set cannot refer to other files ({name}); "
+                        "import the merged rule set instead",
+                    )
+                ]
+            )
+        # The same limits and messages as for a file (read_yaml), without a file.
+        size = len(self.text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise DataError(
+                [Problem(name, None, "", f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+            )
+        try:
+            return yaml.safe_load(self.text), yaml.compose(self.text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark else None
+            raise DataError([Problem(name, line, "", f"invalid YAML: {exc.problem}")]) from None
+        except yaml.YAMLError as exc:
+            raise DataError([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
+
+
+def load_rule_set_text(text: str, source: str) -> RuleSet:
+    """Like :func:`load_rule_set` for rule-set YAML held in memory (a version from the rule
+    store); ``source`` names it in every problem. ``extends``/``includes`` are refused."""
+    loader = _TextLoader(text, source)
+    return _finish(loader, loader.load(loader.root, root=True), source)
+
+
+def _finish(loader: _Loader, parsed: _Parsed, source: str) -> RuleSet:
     if not loader.problems:
         loader.problems.extend(_anti_paternalism(parsed.rules))
     if loader.problems or parsed.meta is None:
-        raise RuleSetError(loader.problems or [Problem(str(path), None, "", "no rule set")])
+        raise RuleSetError(loader.problems or [Problem(source, None, "", "no rule set")])
     meta = parsed.meta
     rules = tuple(parsed.rules)
     return RuleSet(
@@ -476,7 +529,7 @@ def load_rule_set(path: Path) -> RuleSet:
         status=meta.status or "draft",
         description=meta.description,
         rules=rules,
-        source=str(path),
+        source=source,
         digest=_digest(parsed.rules, meta),
         by_id={r.id: r for r in rules},
     )

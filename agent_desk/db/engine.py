@@ -2,6 +2,7 @@
 
 SQLite gets WAL and a busy timeout so two desks on one machine can write at once; PostgreSQL gets
 a small pool with pre-ping so a database that went away is noticed instead of hanging a call.
+The schema is Alembic's (:mod:`agent_desk.db.migrations`), never ``create_all``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from agent_desk.db import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from agent_desk.db import migrations, models  # noqa: F401  (models: the tables' metadata)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` with the schema created (idempotent)."""
+    """An engine for ``url`` with the schema migrated to the newest revision (idempotent, and
+    safe when several desks start at once; see :mod:`agent_desk.db.migrations`)."""
     connect_args: dict[str, Any] = {}
     if url.startswith("sqlite"):
         db_path = url.split("///", 1)[-1]
@@ -37,5 +39,5 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url, echo=echo, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 5}
         )
-    SQLModel.metadata.create_all(engine)
+    migrations.upgrade(engine)
     return engine

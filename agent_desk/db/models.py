@@ -7,9 +7,10 @@ class, and ``*Public`` for what leaves the process (exports, APIs).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import field_validator
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -207,6 +208,134 @@ class ReactionRecord(ReactionBase, table=True):
 
 
 class ReactionPublic(ReactionBase):
+    id: int
+    created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)
+
+
+# -- versioned guard rule sets (issue 6): draft -> (pending_approval) -> published -> retired. ---
+
+RuleVersionStatus = Literal["draft", "pending_approval", "published", "retired"]
+#: Longest summary kept with a change or dry run (the full dry-run diff is a JSON file).
+MAX_SUMMARY_CHARS = 4_000
+
+
+class RuleVersionBase(SQLModel):
+    """One version of an organisation's rule set: the YAML as the supervisor wrote it."""
+
+    #: The organisation (tenant) that owns the rule set; one published version per org.
+    org: str = Field(index=True, max_length=64)
+    #: ``id`` and ``version`` from the YAML; ``version`` is what decision records name.
+    rule_set_id: str = Field(max_length=80)
+    version: str = Field(max_length=64)
+    status: str = Field(default="draft", index=True, max_length=20)
+    yaml_text: str = Field(sa_column=Column(Text, nullable=False))
+    #: The rule set's digest (:attr:`guards.rules.RuleSet.digest`) of this text.
+    digest: str = Field(max_length=64)
+    #: Bumped by every save; a save must name the revision it edited (optimistic locking).
+    revision: int = 1
+    author: str = Field(max_length=64)
+    updated_by: str = Field(max_length=64)
+    published_by: str | None = Field(default=None, max_length=64)
+    #: The second supervisor who approved ``approved_revision`` (cleared by the next save).
+    approved_by: str | None = Field(default=None, max_length=64)
+    approved_revision: int | None = None
+    #: The latest dry run's summary for this revision (cleared by the next save).
+    dry_run_summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: Rule tests stored with the version; none means the shipped ``default.tests.yaml``.
+    tests_yaml: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class RuleVersionRecord(RuleVersionBase, table=True):
+    __tablename__ = "rule_set_version"
+    __table_args__ = (
+        UniqueConstraint("org", "rule_set_id", "version", name="uq_rule_set_version_label"),
+        # The database itself holds "one published version per organisation", also when two
+        # supervisors publish at the same moment from different desks.
+        Index(
+            "uq_rule_set_version_one_published",
+            "org",
+            unique=True,
+            sqlite_where=text("status = 'published'"),
+            postgresql_where=text("status = 'published'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column())
+    published_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+    approved_at: datetime | None = Field(default=None, sa_column=_tz_column(nullable=True))
+
+
+class RuleVersionPublic(RuleVersionBase):
+    id: int
+    status: RuleVersionStatus
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+    approved_at: datetime | None = None
+
+    _utc = field_validator("created_at", "updated_at", "published_at", "approved_at")(as_utc)
+
+    @property
+    def label(self) -> str:
+        """``rule_set_id@version``, how people name a version."""
+        return f"{self.rule_set_id}@{self.version}"
+
+
+class RuleChangeBase(SQLModel):
+    """Who did what to which rule-set version, and when (the audit trail)."""
+
+    org: str = Field(index=True, max_length=64)
+    version_id: int = Field(foreign_key="rule_set_version.id", index=True)
+    #: ``rule_set_id@version`` at the time of the change.
+    label: str = Field(max_length=150)
+    #: ``created`` | ``saved`` | ``dry_run`` | ``approved`` | ``published`` | ``retired``
+    action: str = Field(max_length=20)
+    #: Who did it (a login name).
+    actor: str = Field(max_length=64)
+    revision: int
+    #: A short summary: rule ids added/removed/changed, a dry run's counts, what was retired.
+    summary: str = Field(default="", max_length=MAX_SUMMARY_CHARS)
+
+
+class RuleChangeRecord(RuleChangeBase, table=True):
+    __tablename__ = "rule_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_tz_column(index=True))
+
+
+class RuleChange(RuleChangeBase):
+    id: int
+    at: datetime
+
+    _utc = field_validator("at")(as_utc)
+
+
+class RuleDryRunBase(SQLModel):
+    """A dry run on record: the draft revision replayed against the then published version."""
+
+    version_id: int = Field(foreign_key="rule_set_version.id", index=True)
+    revision: int
+    #: The published version it was compared with (None: the shipped default rules).
+    against_version_id: int | None = Field(default=None)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    changed: int
+    loosened: int
+    author: str = Field(max_length=64)
+
+
+class RuleDryRunRecord(RuleDryRunBase, table=True):
+    __tablename__ = "rule_dry_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_tz_column())
+
+
+class RuleDryRunPublic(RuleDryRunBase):
     id: int
     created_at: datetime
 

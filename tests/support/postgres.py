@@ -71,12 +71,21 @@ class ThrowawayPostgres:
             self.initdb, "-D", str(self.data), "-U", self.user, "--auth=trust",
             "-E", "UTF8", "--no-locale", "--no-sync",
         )  # fmt: skip
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on the existing cluster (after :meth:`pause`): same port, same data."""
         opts = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
         )
         self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l",
                   str(self.base / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
+
+    def pause(self) -> None:
+        """Stop the server but keep the cluster: the database "goes away" mid-session. Fast
+        shutdown disconnects every client, as a crash or a network cut would."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
 
     def stop(self) -> None:
         with contextlib.suppress(PostgresUnavailable, subprocess.TimeoutExpired):
