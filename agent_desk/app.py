@@ -9,12 +9,13 @@ from agent_desk.feeds.base import Feed
 from agent_desk.library.conversation import Conversation, CustomerProfile
 from agent_desk.library.load import load_conversation
 from agent_desk.nba.base import NBASource
-from agent_desk.paths import default_rules, demo_conversation
+from agent_desk.paths import demo_conversation
+from agent_desk.rulesource import quick_rules
 from agent_desk.screens.call import CallScreen
 from agent_desk.session import CallSession
 from agent_desk.settings import Settings, load_settings
 from agent_desk.wiring import make_feed, make_nba
-from guards.rules import RuleSet, load_rule_set
+from guards.rules import RuleSet
 
 
 class AgentDeskApp(App[None]):
@@ -38,9 +39,11 @@ class AgentDeskApp(App[None]):
             None if live else load_conversation(demo_conversation())
         )
         self.feed = feed or make_feed(self.settings, self.conversation, speed)
+        #: Rules given by the caller are used as they are; otherwise the desk starts on what it
+        #: has at hand and asks the rule store for the published version in a worker.
+        self.ask_rule_store = rule_set is None and self.settings.rules_file is None
         if rule_set is None:
-            path = self.settings.rules_file
-            rule_set = load_rule_set(path or default_rules())
+            rule_set, _ = quick_rules(self.settings)
         self.rule_set = rule_set
         self.ui_lang = self.settings.language
         self.nba = nba
@@ -70,14 +73,18 @@ class AgentDeskApp(App[None]):
         )
         # Build the spaCy pipelines off the UI thread while the agent already sees the screen.
         self.run_worker(
-            _warm_up_nlp, thread=True, group="nlp", description="warm up NLP", exit_on_error=False
+            warm_up, thread=True, group="nlp", description="warm up NLP", exit_on_error=False
         )
-        self.push_screen(
-            CallScreen(session, self.feed, self.ui_lang, self.settings.show_qualified_events)
-        )
+        screen = CallScreen(session, self.feed, self.ui_lang, self.settings.show_qualified_events)
+        self.push_screen(screen)
+        if self.ask_rule_store:
+            screen.load_published_rules(self.settings)
 
 
-def _warm_up_nlp() -> None:
+def warm_up() -> None:
+    """Build the spaCy pipelines (and load what the first action needs) off the UI thread."""
     from nlp.detector import get_detector
 
     get_detector().warm_up()
+    # Needed by the first dismissal or override; loaded here rather than on the UI thread.
+    import agent_desk.redact  # noqa: F401

@@ -19,6 +19,13 @@ class StepProcessed(Message):
 
 
 @dataclass
+class StepsProcessed(Message):
+    """Utterances that arrived together (a burst) went through the pipeline; rendered at once."""
+
+    steps: tuple[Step, ...]
+
+
+@dataclass
 class FeedStateChanged(Message):
     state: FeedState
     detail: str

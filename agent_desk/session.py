@@ -97,10 +97,16 @@ class CallSession:
         self._guard = Guard(self.rule_set)
         self._active: dict[str, Suggestion] = {}
         self._declined: list[Suggestion] = []
+        self._last_decided: dict[str, tuple[Verdict, tuple[str, ...]]] = {}
         self.emergency_brake = False
         self.disclosure_acknowledged = False
         self.question_handled = False
         self.no_offers_marked = False
+
+    def use_rules(self, rule_set: RuleSet) -> None:
+        """Judge with another rule set from now on (a supervisor published a new version)."""
+        self.rule_set = rule_set
+        self._guard = Guard(rule_set)
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -157,23 +163,57 @@ class CallSession:
 
     async def process(self, utterance: Utterance) -> Step:
         """Advance the call by one utterance. Partials update the transcript only."""
-        if not utterance.final:
-            return Step(utterance=utterance, lang=self.lang)
-        problems: list[str] = []
-        detection = await asyncio.to_thread(self.hear, utterance)
-        new, problem = await self.propose(utterance)
-        if problem:
-            problems.append(problem)
-        for s in new:
-            self._active.setdefault(s.id, s)
-        judged = await asyncio.to_thread(self.judge_active)
-        return Step(
-            utterance=utterance,
-            lang=detection.lang if utterance.speaker == "customer" else self.lang,
-            events=tuple(detection.events),
-            judged=judged,
-            problems=tuple(problems),
+        return (await self.process_batch([utterance]))[0]
+
+    async def process_batch(self, utterances: Sequence[Utterance]) -> list[Step]:
+        """Advance the call by several utterances that arrived together (a burst).
+
+        The NLP layer hears them in one worker-thread hop and the guard judges once, after the
+        last: only the newest judgement is shown, so judging each intermediate state would be
+        work nobody sees. Only the last final step carries the judgements.
+        """
+        finals = [u for u in utterances if u.final]
+        detections = (
+            await asyncio.to_thread(lambda: [self.hear(u) for u in finals]) if finals else []
         )
+        heard = dict(zip((id(u) for u in finals), detections, strict=True))
+        problems: list[str] = []
+        for u in finals:
+            new, problem = await self.propose(u)
+            if problem:
+                problems.append(problem)
+            for s in new:
+                self._active.setdefault(s.id, s)
+        judged = await asyncio.to_thread(self.judge_active) if finals else ()
+        steps: list[Step] = []
+        last_final = finals[-1] if finals else None
+        for u in utterances:
+            detection = heard.get(id(u))
+            if detection is None:
+                steps.append(Step(utterance=u, lang=self.lang))
+                continue
+            last = u is last_final
+            steps.append(
+                Step(
+                    utterance=u,
+                    lang=detection.lang if u.speaker == "customer" else self.lang,
+                    events=tuple(detection.events),
+                    judged=judged if last else (),
+                    problems=tuple(problems) if last else (),
+                )
+            )
+        return steps
+
+    def new_decisions(self, judged: Sequence[Judged]) -> list[Judged]:
+        """The judgements that differ from what this call last decided for the same suggestion:
+        what the decision log records (a re-judgement that changes nothing is not a decision)."""
+        fresh: list[Judged] = []
+        for j in judged:
+            key = (j.decision.verdict, tuple(r.rule for r in j.decision.reasons))
+            if self._last_decided.get(j.suggestion.id) != key:
+                self._last_decided[j.suggestion.id] = key
+                fresh.append(j)
+        return fresh
 
     # -- the agent's reactions -----------------------------------------------------------------
     def declined(self, suggestion_id: str) -> None:

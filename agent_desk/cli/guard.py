@@ -13,15 +13,8 @@ from pathlib import Path
 
 import click
 
-from agent_desk.paths import rules_dir
-
 #: A guard-check request is a conversation and some suggestions; beyond this it is not one.
 MAX_INPUT_BYTES = 5_000_000
-
-
-def default_rules() -> Path:
-    """The published rule set (the shipped default until a rule store is configured)."""
-    return rules_dir() / "default.yaml"
 
 
 @click.group()
@@ -66,7 +59,17 @@ def check(rules_file: Path | None, lang: str | None) -> None:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
     try:
-        rule_set = load_rule_set(rules_file or default_rules())
+        if rules_file is not None:
+            rule_set = load_rule_set(rules_file)
+        else:
+            from agent_desk.rulesource import load_active_rules
+            from agent_desk.settings import SettingsError, load_settings
+
+            try:
+                rule_set, _ = load_active_rules(load_settings())
+            except SettingsError as exc:
+                click.echo(f"error: {exc}", err=True)
+                raise SystemExit(2) from None
     except RuleSetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -49,12 +49,11 @@ def live(
         raise click.ClickException(str(exc)) from exc
     if no_ui or settings.feed == "stdin":
         from agent_desk.cli.timeline import print_timeline
-        from agent_desk.paths import default_rules
+        from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession
-        from guards.rules import load_rule_set
 
         session = CallSession(
-            rule_set=load_rule_set(settings.rules_file or default_rules()),
+            rule_set=load_active_rules(settings)[0],
             nba=nba,
             lang=settings.language,
             reason_lang=settings.language,

@@ -38,12 +38,12 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
     feed = ReplayFeed(conv, speed=None if fast else speed)
     if no_ui:
         from agent_desk.cli.timeline import print_timeline
-        from agent_desk.paths import default_rules
+        from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession
         from agent_desk.wiring import make_nba
 
         session = CallSession(
-            rule_set=rule_set or load_rule_set(default_rules()),
+            rule_set=rule_set or load_active_rules(settings)[0],
             nba=make_nba(settings, conv),
             lang=conv.lang,
             customer=conv.customer,

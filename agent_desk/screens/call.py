@@ -14,11 +14,12 @@ line that the record could not be stored.
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import on, work
@@ -29,19 +30,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from agent_desk.db.oversight import CONSENT_RETENTION_DAYS, OversightLog
 from agent_desk.feeds.base import (
     CallEnded,
     Feed,
+    FeedEvent,
     FeedProblem,
     FeedStatusChanged,
     UtteranceReceived,
 )
 from agent_desk.feeds.replay import ReplayFeed
 from agent_desk.i18n import Lang, t
-from agent_desk.messages import FeedStateChanged, ProblemReported, StepProcessed
+from agent_desk.messages import FeedStateChanged, ProblemReported, StepsProcessed
 from agent_desk.nba.base import Reaction
-from agent_desk.redact import redact
 from agent_desk.screens.dialogs import (
     BrakeDialog,
     Dismissal,
@@ -50,13 +50,38 @@ from agent_desk.screens.dialogs import (
     TexasDialog,
     TexasResult,
 )
-from agent_desk.session import CallSession
+from agent_desk.session import CallSession, Judged
 from agent_desk.settings import Settings, load_settings
 from agent_desk.widgets.events import EventChip, EventChips
 from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import Transcript
+from guards.rules import RuleSet
 from guards.types import SuggestionKind, Verdict
+from nlp.types import Utterance
+
+if TYPE_CHECKING:  # the database layer loads on first use, not before the first frame
+    from agent_desk.db.desk import DeskRecords
+    from agent_desk.db.oversight import OversightLog
+
+
+def _redact(text: str) -> str:
+    # Imported on first use (the app's warm-up worker has usually loaded it by then): the
+    # phone-number metadata is not needed for the first frame.
+    from agent_desk.redact import redact
+
+    return redact(text)
+
+
+#: How often a desk tries to write decisions that wait in its spool (database away).
+SPOOL_RETRY_S = 30.0
+
+#: Most utterances that go through the pipeline and onto the screen together in a burst.
+MAX_BATCH = 64
+
+#: How long a consented life-event note is kept (mirrors agent_desk.db.oversight, which is not
+#: imported before the first frame).
+CONSENT_RETENTION_DAYS = 365
 
 #: Kinds of help the TEXAS "Signpost" step points to.
 _HELP_KINDS = frozenset({SuggestionKind.CARE, SuggestionKind.REFERRAL, SuggestionKind.SERVICE})
@@ -69,6 +94,22 @@ class AgentActed(Message):
 
     action: str
     suggestion_id: str = ""
+
+
+@dataclass
+class DecisionsLogged(Message):
+    """New decisions reached the decision log: ``written``, or ``queued`` in the spool."""
+
+    count: int
+    outcome: str
+
+
+@dataclass
+class RulesLoaded(Message):
+    """The rule store answered: the rule set this desk should run on, and where it came from."""
+
+    rule_set: RuleSet
+    source: str
 
 
 @dataclass
@@ -152,8 +193,10 @@ class CallScreen(Screen[None]):
         self.steps = 0
         #: Bumped by every agent action, so a step judged before it is judged again.
         self._agent_seq = 0
-        self._oversight: OversightLog | None = None
-        self._oversight_lock = threading.Lock()
+        self._db: DeskRecords | None = None
+        self._db_lock = threading.Lock()
+        #: Decisions handed to the decision log (written or spooled).
+        self.decisions_logged = 0
         for key, action, label in self.KEYS:
             self._bindings.bind(key, action, t(label, lang))
         # "!" is the brake for keyboards where Ctrl+B is taken (terminal multiplexers).
@@ -179,46 +222,129 @@ class CallScreen(Screen[None]):
         status.nba = self.session.nba.name if self.session.nba else "-"
         self.query_one(CallFlags).display = False
         self.run_call()
+        # Decisions spooled while the database was away are written once it answers again.
+        self.set_interval(SPOOL_RETRY_S, self._flush_spool)
+
+    @work(thread=True, group="rules", description="load published rules", exit_on_error=False)
+    def load_published_rules(self, settings: Settings) -> None:
+        """Ask the rule store for the organisation's published rules (off the UI thread: the
+        database may be slow or away); switch to them if they differ from what the desk runs."""
+        from agent_desk.rulesource import load_active_rules
+
+        try:
+            rule_set, source = load_active_rules(settings)
+        except Exception as exc:  # the desk keeps its rules; the agent is told once
+            self.post_message(ProblemReported(t("status.rules_failed", self.lang, error=exc)))
+            return
+        self.post_message(RulesLoaded(rule_set, source))
+
+    @on(RulesLoaded)
+    def _rules_loaded(self, message: RulesLoaded) -> None:
+        rule_set = message.rule_set
+        if "database unreachable" in message.source:
+            self._say("status.rules_offline", rules=f"{rule_set.id}@{rule_set.version}")
+        if rule_set.digest == self.session.rule_set.digest:
+            return
+        self.session.use_rules(rule_set)
+        self.query_one(StatusLine).rules = f"{rule_set.id}@{rule_set.version}"
+        self._rejudge()
+
+    def _flush_spool(self) -> None:
+        if self._db is not None:
+            self._flush_decisions()
+
+    @work(thread=True, group="db", description="flush decision spool", exit_on_error=False)
+    def _flush_decisions(self) -> None:
+        records = self._records()
+        with self._db_lock:
+            if not records.decisions.pending or not records.ensure_schema():
+                return
+            records.decisions.flush()
+            left = records.decisions.pending
+        self.post_message(DecisionsLogged(0, "queued" if left else "written"))
 
     @work(exclusive=True, group="call", description="call pipeline", exit_on_error=False)
     async def run_call(self) -> None:
-        async for event in self.feed.events():
-            if isinstance(event, UtteranceReceived):
-                seq = self._agent_seq
-                try:
-                    step = await self.session.process(event.utterance)
-                    if self._agent_seq != seq and step.judged:
-                        # The agent acted while this step was judged: judge again with what the
-                        # agent recorded, so a pulled brake is never undone by a late step.
-                        step = replace(step, judged=self.session.judge_active())
-                except Exception as exc:  # fail closed: nothing unjudged is shown, call goes on
-                    self.post_message(ProblemReported(f"{type(exc).__name__}: {exc}"[:200]))
-                    continue
-                self.post_message(StepProcessed(step))
-            elif isinstance(event, FeedStatusChanged):
-                self.post_message(FeedStateChanged(event.state, event.detail))
-            elif isinstance(event, FeedProblem):
-                self.post_message(ProblemReported(event.message))
-            elif isinstance(event, CallEnded):
-                self.post_message(FeedStateChanged("ended", t("status.ended", self.lang)))
+        """Read the feed in one task and run the pipeline in this one, so that utterances which
+        pile up while the pipeline works (a burst) go through it, and onto the screen, together.
+        """
+        queue: asyncio.Queue[FeedEvent | None] = asyncio.Queue()
 
-    @on(StepProcessed)
-    def _step(self, message: StepProcessed) -> None:
-        step = message.step
-        self.steps += 1
-        self.query_one(Transcript).show(step.utterance, step.events)
-        if step.events and step.utterance.speaker == "customer":
-            self.query_one(EventChips).add_events(
-                step.utterance.id, step.utterance.text, step.events
-            )
-        if step.judged:
-            self.query_one(SuggestionsPanel).judged(
-                [(j.suggestion, j.decision) for j in step.judged]
-            )
-        status = self.query_one(StatusLine)
-        status.nba = t("status.ok", self.lang) if not step.problems else t("status.down", self.lang)
-        if step.problems:
-            status.problem = step.problems[-1]
+        async def read() -> None:
+            try:
+                async for event in self.feed.events():
+                    await queue.put(event)
+            finally:
+                queue.put_nowait(None)
+
+        reader = asyncio.create_task(read())
+        try:
+            event = await queue.get()
+            while event is not None:
+                if not isinstance(event, UtteranceReceived):
+                    self._feed_event(event)
+                    event = await queue.get()
+                    continue
+                batch = [event.utterance]
+                taken: FeedEvent | Literal[False] | None = False  # False: nothing else taken
+                while len(batch) < MAX_BATCH and not queue.empty():
+                    waiting = queue.get_nowait()
+                    if not isinstance(waiting, UtteranceReceived):
+                        taken = waiting
+                        break
+                    batch.append(waiting.utterance)
+                await self._run_batch(batch)
+                event = await queue.get() if taken is False else taken
+        finally:
+            reader.cancel()
+
+    async def _run_batch(self, batch: list[Utterance]) -> None:
+        seq = self._agent_seq
+        try:
+            steps = await self.session.process_batch(batch)
+            if self._agent_seq != seq and any(s.judged for s in steps):
+                # The agent acted while these were judged: judge again with what the agent
+                # recorded, so a pulled brake is never undone by a late step.
+                steps[-1] = replace(steps[-1], judged=self.session.judge_active())
+        except Exception as exc:  # fail closed: nothing unjudged is shown, call goes on
+            self.post_message(ProblemReported(f"{type(exc).__name__}: {exc}"[:200]))
+            return
+        self.post_message(StepsProcessed(tuple(steps)))
+
+    def _feed_event(self, event: FeedEvent) -> None:
+        if isinstance(event, FeedStatusChanged):
+            self.post_message(FeedStateChanged(event.state, event.detail))
+        elif isinstance(event, FeedProblem):
+            self.post_message(ProblemReported(event.message))
+        elif isinstance(event, CallEnded):
+            self.post_message(FeedStateChanged("ended", t("status.ended", self.lang)))
+            self._flush_spool()
+
+    @on(StepsProcessed)
+    def _steps(self, message: StepsProcessed) -> None:
+        steps = message.steps
+        self.steps += len(steps)
+        self.query_one(Transcript).show_many([(s.utterance, s.events) for s in steps])
+        chips = self.query_one(EventChips)
+        for step in steps:
+            if step.events and step.utterance.speaker == "customer":
+                chips.add_events(step.utterance.id, step.utterance.text, step.events)
+        judged = next((s.judged for s in reversed(steps) if s.judged), ())
+        if judged:
+            self._show_judged(judged)
+        problems = [p for s in steps for p in s.problems]
+        if any(s.utterance.final for s in steps):
+            status = self.query_one(StatusLine)
+            status.nba = t("status.ok" if not problems else "status.down", self.lang)
+            if problems:
+                status.problem = problems[-1]
+
+    def _show_judged(self, judged: Sequence[Judged]) -> None:
+        """Put judgements on screen and hand the ones that changed to the decision log."""
+        self.query_one(SuggestionsPanel).judged([(j.suggestion, j.decision) for j in judged])
+        fresh = self.session.new_decisions(judged)
+        if fresh:
+            self._log_decisions(self.session.call_id, fresh, self._event_types())
 
     @on(FeedStateChanged)
     def _feed_state(self, message: FeedStateChanged) -> None:
@@ -269,8 +395,7 @@ class CallScreen(Screen[None]):
     def _rejudge(self) -> None:
         """Judge every active suggestion again after the agent changed the call's state."""
         self._agent_seq += 1
-        judged = self.session.judge_active()
-        self.query_one(SuggestionsPanel).judged([(j.suggestion, j.decision) for j in judged])
+        self._show_judged(self.session.judge_active())
         self.query_one(CallFlags).show_flags(
             self.session.emergency_brake, self.session.no_offers_marked
         )
@@ -307,7 +432,7 @@ class CallScreen(Screen[None]):
         sid = card.suggestion.id
         reason: str = result.reason
         if result.note:
-            reason = f"other: {redact(result.note)[:200]}"
+            reason = f"other: {_redact(result.note)[:200]}"
         self.query_one(SuggestionsPanel).dismiss(sid)
         # The session puts a customer's "no" in the autonomy ledger before it tells the source;
         # the worker re-judges afterwards so similar offers are held at once.
@@ -343,7 +468,7 @@ class CallScreen(Screen[None]):
             "override",
             lambda log: log.record_override(call_ref, suggestion, decision, reason, events).id,
         )
-        self._react(Reaction(call_ref, suggestion.id, "overridden", redact(reason)[:200]))
+        self._react(Reaction(call_ref, suggestion.id, "overridden", _redact(reason)[:200]))
         self.post_message(AgentActed("overridden", suggestion.id))
 
     def action_brake(self) -> None:
@@ -422,26 +547,50 @@ class CallScreen(Screen[None]):
         if rejudge:
             self._rejudge()
 
-    def _oversight_log(self) -> OversightLog:
-        """Built on first use, off the UI thread (connecting and creating tables take time)."""
-        with self._oversight_lock:
-            if self._oversight is None:
-                from agent_desk.db.engine import make_engine
-
+    def _records(self) -> DeskRecords:
+        """Built on first use, off the UI thread (importing SQLAlchemy and connecting take time;
+        a database that is away must not delay the call)."""
+        with self._db_lock:
+            if self._db is None:
                 settings = getattr(self.app, "settings", None)
                 if not isinstance(settings, Settings):
                     settings = load_settings()
-                self._oversight = OversightLog(
-                    make_engine(settings.database_url), desk_id=settings.desk_id
-                )
-            return self._oversight
+                from agent_desk.db.desk import DeskRecords
+
+                self._db = DeskRecords.open(settings.database_url, settings.desk_id)
+            return self._db
 
     @work(thread=True, group="db", description="store oversight record", exit_on_error=False)
     def _store(self, kind: str, write: Callable[[OversightLog], int | None]) -> None:
         try:
-            record_id = write(self._oversight_log())
+            record_id = write(self._records().oversight)
         except Exception as exc:  # the action stands for the call; the agent is told once
             error = f"{type(exc).__name__}"[:80]
             self.post_message(ProblemReported(t("action.save_failed", self.lang, error=error)))
             return
         self.post_message(OversightRecorded(kind, record_id or 0))
+
+    @work(thread=True, group="db", description="log decisions", exit_on_error=False)
+    def _log_decisions(self, call_ref: str, judged: list[Judged], event_types: list[str]) -> None:
+        """Every new decision goes to the decision log; while the database is away it waits in
+        the desk's spool and is written when the database is back (none lost)."""
+        try:
+            records = self._records()
+            with self._db_lock:
+                outcome = records.decisions.record(
+                    call_ref, [(j.suggestion, j.decision) for j in judged], event_types
+                )
+        except Exception as exc:  # the spool itself failed: say so, never stop the call
+            error = f"{type(exc).__name__}"[:80]
+            self.post_message(ProblemReported(t("status.log_failed", self.lang, error=error)))
+            return
+        self.post_message(DecisionsLogged(len(judged), outcome))
+
+    @on(DecisionsLogged)
+    def _decisions_logged(self, message: DecisionsLogged) -> None:
+        self.decisions_logged += message.count
+        status = self.query_one(StatusLine)
+        if message.outcome == "queued":
+            status.problem = t("status.log_queued", self.lang)
+        elif status.problem == t("status.log_queued", self.lang):
+            status.problem = ""

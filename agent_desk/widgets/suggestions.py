@@ -69,7 +69,15 @@ class SuggestionCard(Static, can_focus=True):
         self.set_judgement(suggestion, decision)
 
     def set_judgement(self, suggestion: Suggestion, decision: Decision) -> None:
+        unchanged = (
+            self.is_mounted
+            and suggestion == self.suggestion
+            and (decision.verdict, decision.reasons, decision.guidance)
+            == (self.decision.verdict, self.decision.reasons, self.decision.guidance)
+        )
         self.suggestion, self.decision = suggestion, decision
+        if unchanged:  # re-judged to the same outcome: nothing to redraw
+            return
         for v in Verdict:
             self.set_class(v is decision.verdict, f"-{v.value}")
         self._render_card()

@@ -81,20 +81,35 @@ class Transcript(VerticalScroll):
 
     def show(self, utterance: Utterance, events: Sequence[LifeEvent] = ()) -> None:
         """Add a turn, or update it in place if a partial with this id is already shown."""
+        self.show_many([(utterance, events)])
+
+    def show_many(self, turns: Sequence[tuple[Utterance, Sequence[LifeEvent]]]) -> None:
+        """Add or update several turns with one mount and one layout (a burst)."""
         follow = self._follow or self.is_vertical_scroll_end
-        rendered = render_turn(utterance, events, self.lang)
-        existing = self._turns.get(utterance.id)
-        if existing is not None:
-            existing.update(rendered)
-        else:
+        added: list[Turn] = []
+        for utterance, events in turns:
+            rendered = render_turn(utterance, events, self.lang)
+            existing = self._turns.get(utterance.id)
+            if existing is not None:
+                existing.update(rendered)
+                continue
             turn = Turn(rendered, classes=f"-{utterance.speaker}", markup=False)
             self._turns[utterance.id] = turn
-            self.mount(turn, before=self.query_one("#new-lines"))
-            while len(self._turns) > self.max_turns:
-                oldest = next(iter(self._turns))
-                self._turns.pop(oldest).remove()
+            added.append(turn)
+        if added:
+            # Trim before mounting: a turn that would be dropped at once is never mounted.
+            excess = len(self._turns) - self.max_turns
+            if excess > 0:
+                for oldest in list(self._turns)[:excess]:
+                    turn = self._turns.pop(oldest)
+                    if turn in added:
+                        added.remove(turn)
+                    else:
+                        turn.remove()
+            if added:
+                self.mount(*added, before=self.query_one("#new-lines"))
             if not follow:
-                self.unseen += 1
+                self.unseen += len(added)
         if follow:
             self.unseen = 0
             self.scroll_end(animate=False, immediate=False)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from agent_desk.app import AgentDeskApp
 from agent_desk.library.conversation import Conversation
 from agent_desk.library.load import load_conversation
-from agent_desk.messages import StepProcessed
+from agent_desk.messages import StepsProcessed
 from agent_desk.nba.base import NBAContext, NBASource
 from agent_desk.screens.call import CallScreen
 from agent_desk.settings import load_settings
@@ -45,14 +45,15 @@ def _conv(texts: Sequence[tuple[str, str]], lang: str = "nl", **extra: Any) -> C
 
 async def test_demo_call_shows_transcript_event_and_guarded_suggestions(steps: Steps) -> None:
     app = _app()
-    posted: list[StepProcessed] = []
+    posted: list[StepsProcessed] = []
     async with app.run_test(
         size=(130, 40),
-        message_hook=lambda m: posted.append(m) if isinstance(m, StepProcessed) else None,
+        message_hook=lambda m: posted.append(m) if isinstance(m, StepsProcessed) else None,
     ) as pilot:
         screen = await steps(pilot, 12)
-        # Each message is seen once per node it bubbles through: dedupe by identity.
-        assert [m.step.utterance.id for m in {id(m): m for m in posted}.values()] == [
+        # Each message is seen once per node it bubbles through: dedupe by identity. Every
+        # utterance went through the pipeline once, in call order.
+        assert [s.utterance.id for m in {id(m): m for m in posted}.values() for s in m.steps] == [
             f"u{i}" for i in range(1, 13)
         ]
         assert screen.query_one(Transcript).turn_count == 12

@@ -1,10 +1,12 @@
-"""Helpers for feed tests: drain a feed with a time limit."""
+"""Helpers for feed tests: drain a feed with a time limit; a feed a test pushes into."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
-from agent_desk.feeds.base import Feed, FeedEvent
+from agent_desk.feeds.base import CallEnded, CallStarted, Feed, FeedEvent, UtteranceReceived
+from nlp.types import Utterance
 
 
 async def collect(feed: Feed, limit_s: float = 5.0) -> list[FeedEvent]:
@@ -17,3 +19,25 @@ async def collect(feed: Feed, limit_s: float = 5.0) -> list[FeedEvent]:
 
     await asyncio.wait_for(run(), timeout=limit_s)
     return out
+
+
+class PushFeed(Feed):
+    """A live feed a test pushes utterances into, as a contact-centre platform would."""
+
+    name = "push"
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Utterance | None] = asyncio.Queue()
+
+    def push(self, *utterances: Utterance) -> None:
+        for u in utterances:
+            self.queue.put_nowait(u)
+
+    def end(self) -> None:
+        self.queue.put_nowait(None)
+
+    async def events(self) -> AsyncIterator[FeedEvent]:
+        yield CallStarted("push", "nl")
+        while (u := await self.queue.get()) is not None:
+            yield UtteranceReceived(u)
+        yield CallEnded("push")
