@@ -26,3 +26,44 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"{len(report.problems)} problem(s) in {report.files} file(s)", err=True)
         raise SystemExit(1)
     click.echo(f"ok: {report.files} file(s), {len(report.conversations)} conversation(s)")
+
+
+@fixtures.command("import")
+@click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The library YAML to write (default: <id>.yaml here).",
+)
+@click.option("--id", "conversation_id", help="Conversation id (default: from the file name).")
+@click.option("--title", help="Title for the library (default: the file name).")
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    help="The call's language (default: identified from the customer's words).",
+)
+@click.option(
+    "--org",
+    type=click.Choice(["bank", "insurer", "municipality"]),
+    help="Whose call it is (default: the org setting).",
+)
+@click.option("--yes", is_flag=True, help="Accept the detector's life events without asking.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_(*, transcript: Path, output: Path | None, conversation_id: str | None,
+            title: str | None, lang: str | None, org: str | None, yes: bool,
+            force: bool) -> None:  # fmt: skip
+    """Turn a transcript ("Klant: ...", "Agent: ...") or a JSON Lines export into a library
+    conversation: redacted, life events annotated with the detector's help, checked."""
+    from agent_desk.training.importer import import_transcript
+
+    import_transcript(
+        transcript,
+        output=output,
+        conversation_id=conversation_id,
+        title=title,
+        lang=lang,
+        org=org,
+        yes=yes,
+        force=force,
+    )

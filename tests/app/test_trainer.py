@@ -1,0 +1,469 @@
+"""The trainer's screens under Pilot: the library, replay controls with the "what the guard saw"
+panel, and a quiz that is scored, saved after every answer and resumed after an interruption."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, DataTable, OptionList, Select
+
+from agent_desk.i18n import Lang
+from agent_desk.paths import conversations_dir
+from agent_desk.screens.trainer import (
+    ConversationOpened,
+    LibraryScreen,
+    QuizAnswered,
+    QuizFinished,
+    QuizQuestionAsked,
+    TrainerApp,
+    TrainerScreen,
+)
+from agent_desk.settings import load_settings
+from agent_desk.training.sessions import TrainingStore
+from agent_desk.widgets.events import EventChip
+from agent_desk.widgets.suggestions import SuggestionCard
+from agent_desk.widgets.trainer_guard import GuardSawPanel
+from agent_desk.widgets.trainer_quiz import QuizPanel
+from agent_desk.widgets.transcript import Transcript
+from guards.types import Verdict
+from nlp.types import EventType
+
+SIZE = (160, 45)
+
+SHORT_CALL = """\
+id: nl-kort-overlijden
+title: "Kort: vader overleden"
+lang: nl
+org: bank
+difficulty: easy
+tags: [bereavement]
+utterances:
+  - {id: u1, t: 0.0, speaker: agent, text: "Goedemiddag, waarmee kan ik u helpen?"}
+  - id: u2
+    t: 3.0
+    speaker: customer
+    text: "Mijn vader is vorige week overleden en ik bel over zijn rekeningen."
+    events: [{type: bereavement, text: overleden}]
+  - {id: u3, t: 8.0, speaker: agent, text: "Gecondoleerd. Ik help u daar graag mee."}
+  - {id: u4, t: 12.0, speaker: customer, text: "Dank u. De vaste lasten lopen gewoon door."}
+suggestions:
+  - at: u2
+    action: bank.care.bereavement-support
+    acceptable: [show, guide]
+    note: "Hulp voor nabestaanden past; eerst het verlies erkennen."
+  - at: u4
+    action: bank.sales.credit-card
+    acceptable: [hold, block]
+    note: "Geen creditcard in een rouwgesprek."
+"""
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for name in (
+        "nl-demo-bereavement",
+        "en-bank-job-loss-redundancy",
+        "en-bank-moving-refuses-offers",
+    ):
+        shutil.copy(conversations_dir() / f"{name}.yaml", folder)
+    (folder / "nl-kort-overlijden.yaml").write_text(SHORT_CALL, encoding="utf-8")
+    (folder / "kapot.yaml").write_text("id: kapot\nutterances: [\n  - {id: u1\n", encoding="utf-8")
+    return folder
+
+
+def _app(folder: Path, tmp_path: Path, lang: Lang = "nl") -> TrainerApp:
+    settings = load_settings(language=lang, user="trainee-anna")
+    return TrainerApp(settings=settings, store=TrainingStore(tmp_path / "training"), folder=folder)
+
+
+def _collector(
+    kinds: tuple[type[Message], ...],
+) -> tuple[dict[int, Any], Callable[[Message], None]]:
+    """Messages of ``kinds`` the app posted, once each (bubbling shows a message more than once)."""
+    seen: dict[int, Any] = {}
+
+    def hook(message: Message) -> None:
+        if isinstance(message, kinds):
+            seen.setdefault(id(message), message)
+
+    return seen, hook
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    for _ in range(int(timeout_s / 0.05)):
+        if check():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen did not get there in time")
+
+
+async def _open(pilot: Pilot[None], conversation_id: str, key: str = "enter") -> TrainerScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, LibraryScreen)
+    table = screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(conversation_id))
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, TrainerScreen))
+    trainer = pilot.app.screen
+    assert isinstance(trainer, TrainerScreen)
+    return trainer
+
+
+async def _step_to(pilot: Pilot[None], screen: TrainerScreen, position: int) -> None:
+    while screen.position < position:
+        before = screen.position
+        await pilot.press("s")
+        await until(pilot, lambda b=before: screen.position > b or screen.question_open)
+        if screen.question_open:
+            return
+
+
+# -- the library --------------------------------------------------------------------------------
+async def test_library_lists_conversations_and_the_unusable_file_with_its_reason(
+    library: Path, tmp_path: Path
+) -> None:
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = pilot.app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4
+        row = table.get_row("nl-demo-bereavement")
+        assert [str(c) for c in row] == [
+            "nl-demo-bereavement", "Moeder overleden, vragen over de rekeningen", "NL",
+            "Overlijden", "makkelijk", "bereavement, euphemism, agent-speaks, topic-change",
+        ]  # fmt: skip
+        unusable = str(screen.query_one("#unusable-list").content)
+        assert "kapot.yaml:" in unusable
+        assert "invalid YAML" in unusable
+        assert "Onbruikbare bestanden (1)" in str(
+            screen.query_one("#library-unusable").border_title
+        )
+        assert "Gespreksbibliotheek: 4 gesprekken" in str(
+            screen.query_one("#library-title").content
+        )
+
+
+async def test_library_filters_by_language_life_event_and_difficulty(
+    library: Path, tmp_path: Path
+) -> None:
+    async with _app(library, tmp_path, lang="en").run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = pilot.app.screen
+        table = screen.query_one(DataTable)
+
+        def ids() -> list[str]:
+            return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+        screen.query_one("#filter-lang", Select).value = "en"
+        await pilot.pause()
+        assert ids() == ["en-bank-job-loss-redundancy", "en-bank-moving-refuses-offers"]
+        screen.query_one("#filter-event", Select).value = EventType.JOB_LOSS.value
+        await pilot.pause()
+        assert ids() == ["en-bank-job-loss-redundancy"]
+        assert "1 of 4 shown" in str(screen.query_one("#library-count").content)
+        screen.query_one("#filter-lang", Select).clear()
+        screen.query_one("#filter-event", Select).value = EventType.BEREAVEMENT.value
+        screen.query_one("#filter-difficulty", Select).value = "easy"
+        await pilot.pause()
+        assert ids() == ["nl-demo-bereavement", "nl-kort-overlijden"]
+        screen.query_one("#filter-event", Select).value = EventType.DOMESTIC_ABUSE.value
+        await pilot.pause()
+        assert ids() == []
+        assert "No conversation matches" in str(screen.query_one("#library-count").content)
+
+
+# -- replay ------------------------------------------------------------------------------------
+async def test_replay_pause_step_speed_and_seek(library: Path, tmp_path: Path) -> None:
+    opened, hook = _collector((ConversationOpened,))
+    async with _app(library, tmp_path).run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        assert [(m.conversation_id, m.quiz) for m in opened.values()] == [
+            ("nl-demo-bereavement", False)
+        ]
+        # It opens paused, before the first utterance.
+        await pilot.pause(0.3)
+        assert screen.position == 0
+        assert "gepauzeerd" in str(screen.query_one("#replay-state").content)
+        await _step_to(pilot, screen, 2)
+        assert screen.position == 2
+        assert screen.query_one(Transcript).turn_count == 2
+        # Speed steps through 0.5x..8x and stops at the ends.
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+        assert screen.speed == 8.0
+        await pilot.press("left_square_bracket")
+        assert screen.speed == 4.0
+        for _ in range(5):
+            await pilot.press("left_square_bracket")
+        assert screen.speed == 0.5
+        for _ in range(4):
+            await pilot.press("right_square_bracket")
+        assert "×8" in str(screen.query_one("#replay-state").content)
+        # Play at x8 (gaps of ~1 second), then pause: the replay stops.
+        await pilot.press("space")
+        assert screen.playing
+        await until(pilot, lambda: screen.position >= 4)
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        stopped = screen.position
+        await pilot.pause(2.0)
+        assert screen.position == stopped
+        assert not screen.playing
+        # Seek one back: the call is rebuilt from the start up to there.
+        await pilot.press("left")
+        await until(pilot, lambda: screen.position == stopped - 1)
+        await pilot.pause(0.3)
+        assert screen.query_one(Transcript).turn_count == stopped - 1
+        # Home: back to before the first utterance, nothing heard or judged.
+        await pilot.press("home")
+        await pilot.pause(0.3)
+        assert screen.position == 0
+        assert screen.query_one(Transcript).turn_count == 0
+        assert not list(screen.query(EventChip))
+        assert not list(screen.query(SuggestionCard))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+
+
+async def test_side_panel_shows_event_evidence_and_rule_messages_at_that_moment(
+    library: Path, tmp_path: Path
+) -> None:
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        await _step_to(pilot, screen, 2)
+        panel = screen.query_one(GuardSawPanel)
+        text = panel.text
+        assert "Na u2 (Klant) · taal gehoord: NL" in text
+        assert "Overlijden  gehoord in “overleden”" in text
+        assert "telt mee voor de guard" in text
+        assert "Hulp bij overlijden" in text or "nabestaanden" in text.lower()
+        assert "empathy.acknowledge-first · empathie · afgedwongen" in text
+        # Seek to u8: the credit card is held, and the panel says which rule and why.
+        await screen.seek(8)
+        await until(pilot, lambda: screen.position == 8)
+        text = panel.text
+        assert "Na u8 (Klant)" in text
+        assert "NIET NU" in text
+        assert "overlijden" in text
+        held = [c for c in screen.query(SuggestionCard) if c.decision.verdict is Verdict.HOLD]
+        assert held
+        rules = {r.rule for c in held for r in c.decision.reasons}
+        assert all(rule in text for rule in rules)
+        # Back to u2 rebuilds exactly what the guard saw then: nothing held yet.
+        await screen.seek(2)
+        await until(pilot, lambda: screen.position == 2)
+        await pilot.pause(0.2)
+        assert "Na u2 (Klant)" in panel.text
+        assert "NIET NU" not in panel.text
+
+
+async def test_negated_event_is_explained_as_not_counting(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(conversations_dir() / "en-bank-negated-separation-marriage.yaml", folder)
+    async with _app(folder, tmp_path, lang="en").run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "en-bank-negated-separation-marriage")
+        panel = screen.query_one(GuardSawPanel)
+        found = False
+        for i in range(1, len(screen.conversation.utterances) + 1):
+            await _step_to(pilot, screen, i)
+            if "negated" in panel.text:
+                found = True
+                break
+        assert found, "the negated separation is shown with its flag"
+        assert "does not count" in panel.text
+
+
+# -- quiz ----------------------------------------------------------------------------------------
+async def _answer(
+    pilot: Pilot[None], screen: TrainerScreen, verdict: str, events: tuple[str, ...]
+) -> None:
+    quiz = screen.query_one(QuizPanel)
+    await pilot.click(f"#verdict-{verdict}")
+    for ev in events:
+        quiz.query_one(f"#heard-{ev}", Checkbox).value = True
+    await pilot.click("#quiz-submit")
+    await until(pilot, lambda: quiz.phase == "revealed")
+
+
+async def _continue(pilot: Pilot[None], screen: TrainerScreen) -> None:
+    await pilot.click("#quiz-continue")
+    await until(pilot, lambda: not screen.question_open)
+
+
+async def test_full_quiz_one_right_one_wrong_answer_scored_and_saved(
+    library: Path, tmp_path: Path
+) -> None:
+    seen, hook = _collector((QuizQuestionAsked, QuizAnswered, QuizFinished))
+    async with _app(library, tmp_path).run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        quiz = screen.query_one(QuizPanel)
+        await _step_to(pilot, screen, 2)
+        assert screen.question_open
+        assert quiz.phase == "question"
+        assert "Vraag 1 van 2" in str(quiz.border_title)
+        # Before the answer: no verdict on screen, and what the NLP heard is kept back.
+        assert not list(screen.query(SuggestionCard))
+        assert not list(screen.query(EventChip))
+        assert "pas na je antwoord" in screen.query_one(GuardSawPanel).text
+        # Play and step wait for the answer.
+        await pilot.press("s")
+        screen.action_toggle_play()
+        await pilot.pause(0.3)
+        assert not screen.playing
+        assert screen.position == 2
+
+        # A submit without a verdict asks for one.
+        await pilot.click("#quiz-submit")
+        assert "Kies eerst een oordeel" in str(quiz.query_one("#quiz-error").content)
+        await _answer(pilot, screen, "guide", ("bereavement",))
+        result = quiz.result_text
+        assert "✔ Jouw oordeel is goed." in result
+        assert "Gehoord: Overlijden" in result
+        assert "Waarom: Hulp voor nabestaanden past" in result
+        (card,) = screen.query(SuggestionCard)
+        assert card.decision.verdict in {Verdict.SHOW, Verdict.GUIDE}
+        assert [str(c.content) for c in screen.query(EventChip)] == ["Overlijden"]
+        await _continue(pilot, screen)
+
+        await _step_to(pilot, screen, 4)
+        assert screen.question_open
+        assert "Vraag 2 van 2" in str(quiz.border_title)
+        await _answer(pilot, screen, "show", ())
+        result = quiz.result_text
+        assert "✘ Jouw oordeel is niet goed." in result
+        assert "De guard besliste anders." in result
+        assert "Gemist: Overlijden" in result
+        await _continue(pilot, screen)
+        await until(pilot, lambda: quiz.phase == "summary")
+        summary = quiz.result_text
+        assert "Vragen beantwoord: 2 van 2" in summary
+        assert "Goede oordelen: 1 van 2" in summary
+
+    asked = [(m.at, m.action) for m in seen.values() if isinstance(m, QuizQuestionAsked)]
+    assert asked == [("u2", "bank.care.bereavement-support"), ("u4", "bank.sales.credit-card")]
+    answered = [m.scored for m in seen.values() if isinstance(m, QuizAnswered)]
+    assert [s.verdict_ok for s in answered] == [True, False]
+    assert answered[0].events_heard == frozenset({EventType.BEREAVEMENT})
+    assert answered[1].events_missed == frozenset({EventType.BEREAVEMENT})
+    (finished,) = [m for m in seen.values() if isinstance(m, QuizFinished)]
+    assert (finished.answered, finished.questions, finished.verdicts_ok) == (2, 2, 1)
+    _assert_saved(tmp_path / "training")
+
+
+def _assert_saved(folder: Path) -> None:
+    (session,) = TrainingStore(folder).all()
+    assert session.finished
+    assert session.trainee == "trainee-anna"
+    assert [r.verdict_ok for r in session.results] == [True, False]
+
+
+async def test_interrupted_quiz_is_resumed_where_it_stopped(library: Path, tmp_path: Path) -> None:
+    store = TrainingStore(tmp_path / "training")
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        await _answer(pilot, screen, "hold", ("bereavement",))
+    # The app is gone mid-quiz (closed, crashed): the answer was saved at once.
+    (interrupted,) = store.unfinished("trainee-anna")
+    assert interrupted.position == "u2"
+    assert [r.verdict for r in interrupted.results] == [Verdict.HOLD]
+
+    asked, hook = _collector((QuizQuestionAsked, ConversationOpened))
+    async with _app(library, tmp_path).run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        library_screen = pilot.app.screen
+        resume = library_screen.query_one("#resume-list", OptionList)
+        assert resume.option_count == 1
+        assert "1 van 2 beantwoord" in str(resume.get_option_at_index(0).prompt)
+        resume.focus()
+        resume.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TrainerScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, TrainerScreen)
+        # Back where it stopped: u2 replayed, its question not asked again, its card revealed.
+        await until(pilot, lambda: screen.position == 2)
+        await pilot.pause(0.2)
+        assert not screen.question_open
+        assert len(list(screen.query(SuggestionCard))) == 1
+        await _step_to(pilot, screen, 4)
+        assert screen.question_open
+        await _answer(pilot, screen, "block", ())
+        await _continue(pilot, screen)
+        quiz = screen.query_one(QuizPanel)
+        await until(pilot, lambda: quiz.phase == "summary")
+        assert "Vragen beantwoord: 2 van 2" in quiz.result_text
+    opened = [m for m in asked.values() if isinstance(m, ConversationOpened)]
+    assert [(m.conversation_id, m.quiz, m.resumed) for m in opened] == [
+        ("nl-kort-overlijden", True, interrupted.id)
+    ]
+    assert [(m.at, m.action) for m in asked.values() if isinstance(m, QuizQuestionAsked)] == [
+        ("u4", "bank.sales.credit-card")
+    ]
+    (done,) = store.all()
+    assert done.id == interrupted.id
+    assert done.finished
+    assert [r.verdict for r in done.results] == [Verdict.HOLD, Verdict.BLOCK]
+    assert store.unfinished() == []
+
+
+# -- snapshots (one per state) ---------------------------------------------------------------
+def _snapshot(snap_compare: Any, library: Path, tmp_path: Path, run_before: Any) -> bool:
+    app = _app(library, tmp_path)
+    return bool(snap_compare(app, terminal_size=SIZE, run_before=run_before))
+
+
+def test_snapshot_library(snap_compare: Any, library: Path, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+
+    assert _snapshot(snap_compare, library, tmp_path, run_before)
+
+
+def test_snapshot_replay_paused_with_panel(
+    snap_compare: Any, library: Path, tmp_path: Path
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        await screen.seek(8)
+        await until(pilot, lambda: screen.position == 8)
+        await pilot.pause(0.3)
+
+    assert _snapshot(snap_compare, library, tmp_path, run_before)
+
+
+def test_snapshot_quiz_question(snap_compare: Any, library: Path, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        await pilot.pause(0.3)
+
+    assert _snapshot(snap_compare, library, tmp_path, run_before)
+
+
+def test_snapshot_quiz_revealed(snap_compare: Any, library: Path, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        await _answer(pilot, screen, "show", ("bereavement", "illness"))
+        await pilot.pause(0.3)
+
+    assert _snapshot(snap_compare, library, tmp_path, run_before)
