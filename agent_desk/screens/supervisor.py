@@ -467,6 +467,8 @@ class SupervisorScreen(Screen[None]):
 
     def _show_versions(self, versions: list[RuleVersionPublic]) -> None:
         self.versions = versions
+        if not versions and self.selected is None and not self.dirty:
+            self._start_from_shipped()
         table = self.query_one("#versions", DataTable)
         table.clear()
         for v in versions:
@@ -545,6 +547,20 @@ class SupervisorScreen(Screen[None]):
         self._show_rules(message.rules)
         self._show_problems(message.problems)
         self._show_publish(version, message.loosening)
+
+    def _start_from_shipped(self) -> None:
+        """An empty rule store: show the rules desks run on now (the shipped default) so a
+        supervisor starts from them; saving stores them as the first draft."""
+        text = default_rules().read_text(encoding="utf-8")
+        editor = self.query_one("#editor", TextArea)
+        self._loaded_text = text
+        if editor.text != text:
+            editor.load_text(text)
+        self.dirty = False
+        editor.border_title = t("sv.editor.title_shipped", self.lang)
+        self.query_one("#save", Button).label = t("sv.editor.save_as_draft", self.lang)
+        self._show_rules(load_rule_set(default_rules()).rules)
+        self._show_message("rules", [t("sv.editor.shipped_hint", self.lang)])
 
     def _show_rules(self, rules: Sequence[Rule]) -> None:
         table = self.query_one("#rules", DataTable)

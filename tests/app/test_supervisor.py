@@ -100,6 +100,23 @@ def _edit(pilot: Pilot[None], old: str, new: str) -> str:
 # -- the rule editor ---------------------------------------------------------------------------
 
 
+async def test_an_empty_rule_store_starts_from_the_rules_desks_run_on(engine: Engine) -> None:
+    from agent_desk.db.rulesets import RuleRepository
+
+    _people(engine)
+    async with _app(engine, "sam").run_test(size=(140, 42)) as pilot:
+        await _settle(pilot)
+        screen = _screen(pilot)
+        editor = screen.query_one("#editor", TextArea)
+        assert editor.text == DEFAULT_YAML
+        assert "Meegeleverde standaardregels" in str(editor.border_title)
+        assert len(_rows(pilot, "#rules")) == DEFAULT_YAML.count("\n  - id: ")
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+    (draft,) = RuleRepository(engine).drafts()
+    assert (draft.author, draft.revision, draft.yaml_text) == ("sam", 1, DEFAULT_YAML)
+
+
 async def test_a_syntax_error_is_listed_with_its_line_while_typing(engine: Engine) -> None:
     _people(engine)
     _draft(engine)
