@@ -114,7 +114,7 @@ class RulesLoaded(Message):
 
 @dataclass
 class OversightRecorded(Message):
-    """A record for supervisors was stored: ``override``, ``brake`` or ``consent``."""
+    """A record for supervisors was stored: ``override``, ``brake``, ``consent`` or ``reaction``."""
 
     kind: str
     record_id: int
@@ -416,6 +416,7 @@ class CallScreen(Screen[None]):
             return
         card.mark_accepted()
         self._react(Reaction(self.session.call_id, card.suggestion.id, "accepted"))
+        self._store_reaction(card, "accepted")
         self.post_message(AgentActed("accepted", card.suggestion.id))
 
     def action_dismiss_suggestion(self) -> None:
@@ -437,6 +438,7 @@ class CallScreen(Screen[None]):
         # The session puts a customer's "no" in the autonomy ledger before it tells the source;
         # the worker re-judges afterwards so similar offers are held at once.
         self._react(Reaction(self.session.call_id, sid, "dismissed", reason), rejudge=True)
+        self._store_reaction(card, "dismissed", result.reason)
         self.post_message(AgentActed("dismissed", sid))
 
     def action_reveal(self) -> None:
@@ -469,6 +471,7 @@ class CallScreen(Screen[None]):
             lambda log: log.record_override(call_ref, suggestion, decision, reason, events).id,
         )
         self._react(Reaction(call_ref, suggestion.id, "overridden", _redact(reason)[:200]))
+        self._store_reaction(card, "overridden")
         self.post_message(AgentActed("overridden", suggestion.id))
 
     def action_brake(self) -> None:
@@ -536,6 +539,22 @@ class CallScreen(Screen[None]):
         self.session.disclosure_acknowledged = True
         self._rejudge()
         self.post_message(AgentActed("acknowledged"))
+
+    def _store_reaction(self, card: SuggestionCard, reaction: str, code: str | None = None) -> None:
+        """The reaction as codes for the humane KPIs (help offered and accepted); no free text."""
+        call_ref, suggestion, decision = self.session.call_id, card.suggestion, card.decision
+        self._store(
+            "reaction",
+            lambda log: (
+                log.record_reaction(
+                    call_ref,
+                    suggestion,
+                    decision,
+                    reaction,
+                    code,
+                ).id
+            ),
+        )
 
     # -- workers -------------------------------------------------------------------------------
     @work(group="reactions", description="report reaction", exit_on_error=False)

@@ -148,6 +148,13 @@ async def test_reveal_a_held_credit_card_with_a_reason_logs_a_redacted_override(
         await _settle(pilot)
         assert "Geaccepteerd" in str(card.content)
         assert source.reactions[-1].kind == "accepted"
+        # Both reactions are kept as codes for the humane KPIs, without the agent's words.
+        reactions = _oversight().reactions(screen.session.call_id)
+        assert [(r.reaction, r.action_id) for r in reactions] == [
+            ("overridden", "bank.sales.credit-card"),
+            ("accepted", "bank.sales.credit-card"),
+        ]
+        assert all(r.reason_code is None for r in reactions)
 
 
 async def test_held_suggestion_cannot_be_accepted_before_it_is_revealed(steps: Steps) -> None:
@@ -201,6 +208,8 @@ async def test_customer_declined_holds_a_similar_offer_for_the_rest_of_the_call(
             ("dismissed", "customer_declined")
         ]
         assert card.has_focus  # focus moved on to the next suggestion
+        (kept,) = _oversight().reactions(screen.session.call_id)
+        assert (kept.reaction, kept.reason_code) == ("dismissed", "customer_declined")
 
 
 async def test_dismiss_other_needs_words_and_keeps_offers_open(steps: Steps) -> None:
