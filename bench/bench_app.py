@@ -88,7 +88,8 @@ async def _render_latency(n: int, skip_pipeline: bool) -> list[float]:
             done = screen.steps + 1
             await feed.queue.put(u)
             while screen.steps < done:
-                await asyncio.sleep(0)
+                # Poll at 1 ms: a sleep(0) busy loop would starve the app it measures.
+                await asyncio.sleep(0.001)
             await pilot.pause()  # let the refresh run
             latencies.append((time.perf_counter() - feed.sent[u.id]) * 1000)
     return latencies

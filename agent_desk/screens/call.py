@@ -55,7 +55,7 @@ from agent_desk.settings import Settings, load_settings
 from agent_desk.widgets.events import EventChip, EventChips
 from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
-from agent_desk.widgets.transcript import Transcript
+from agent_desk.widgets.transcript import NewLines, Transcript
 from guards.rules import RuleSet
 from guards.types import SuggestionKind, Verdict
 from nlp.types import Utterance
@@ -207,6 +207,7 @@ class CallScreen(Screen[None]):
             with Vertical(id="left") as left:
                 left.border_title = t("transcript.title", self.lang)
                 yield Transcript(self.lang, id="transcript")
+                yield NewLines(self.lang, id="new-lines")
             with Vertical(id="right"):
                 yield EventChips(self.lang, self.show_qualified, id="events")
                 yield SuggestionsPanel(self.lang, id="suggestions")
@@ -221,6 +222,7 @@ class CallScreen(Screen[None]):
         status.rules = f"{rs.id}@{rs.version}"
         status.nba = self.session.nba.name if self.session.nba else "-"
         self.query_one(CallFlags).display = False
+        self.watch(self.query_one(Transcript), "unseen", self.query_one(NewLines).count)
         self.run_call()
         # Decisions spooled while the database was away are written once it answers again.
         self.set_interval(SPOOL_RETRY_S, self._flush_spool)

@@ -1,18 +1,24 @@
-"""The live transcript: one line per turn, partials updated in place, triggers highlighted.
+"""The live transcript: one entry per turn, partials updated in place, triggers highlighted.
 
 Customer and feed text is untrusted: it is built into ``rich.text.Text`` objects, never parsed as
-markup, so ``[b]`` or ``[/]`` in speech render literally. Memory is bounded: only the last
-``max_turns`` turns are kept as widgets (a two-hour call stays small). Auto-follow stops when the
-agent scrolls back; a counter shows how many new turns arrived meanwhile.
+markup, so ``[b]`` or ``[/]`` in speech render literally. It is one line-based widget (Textual's
+line API, as ``RichLog``): a new turn is wrapped once and drawn, never laid out as a widget of
+its own, so a burst or a two-hour call costs the screen nothing extra. Memory is bounded: only
+the last ``max_turns`` turns are kept. Auto-follow stops when the agent scrolls back; the screen
+shows how many new turns arrived meanwhile (:class:`NewLines`).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.geometry import Size
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 
 from agent_desk.i18n import Lang, t
@@ -46,80 +52,108 @@ def render_turn(utterance: Utterance, events: Sequence[LifeEvent], lang: Lang) -
     return line
 
 
-class Turn(Static):
-    DEFAULT_CSS = """
-    Turn { padding: 0 1; }
-    Turn.-customer { color: $text; }
-    Turn.-agent { color: $text-muted; }
+class Transcript(ScrollView, can_focus=True):
+    """The conversation so far as one line-based widget: adding a turn renders that turn only
+    (no widget per turn, no re-layout of the screen), so a long or fast call stays cheap.
+
+    Bounded: the last ``max_turns`` turns are kept. Follows the end unless the agent scrolled
+    back; then ``unseen`` counts the turns that arrived meanwhile (shown by the screen).
     """
 
-
-class Transcript(VerticalScroll):
-    """The conversation so far; bounded, follows the end unless the agent scrolled back."""
-
     DEFAULT_CSS = """
-    Transcript { height: 1fr; }
-    Transcript > #new-lines { dock: bottom; display: none; background: $accent; color: $text; }
-    Transcript.-has-new > #new-lines { display: block; }
+    Transcript { height: 1fr; padding: 0 1; }
     """
 
     unseen: reactive[int] = reactive(0)
 
-    def __init__(self, lang: Lang, max_turns: int = 400, **kwargs: object) -> None:
+    def __init__(self, lang: Lang, max_turns: int = 2_000, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.lang: Lang = lang
         self.max_turns = max_turns
-        self._turns: dict[str, Turn] = {}
+        #: Turn id -> its rendered text (insertion order = call order; partials keep their place).
+        self._turns: OrderedDict[str, Text] = OrderedDict()
+        #: Turn id -> its lines at ``self._wrap_width``.
+        self._wrapped: dict[str, list[Strip]] = {}
+        self._wrap_width = 0
+        self._lines: list[Strip] = []
         self._follow = True
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="new-lines")
 
     @property
     def turn_count(self) -> int:
         return len(self._turns)
+
+    def turn_ids(self) -> list[str]:
+        return list(self._turns)
+
+    def text_of(self, turn_id: str) -> Text:
+        return self._turns[turn_id]
 
     def show(self, utterance: Utterance, events: Sequence[LifeEvent] = ()) -> None:
         """Add a turn, or update it in place if a partial with this id is already shown."""
         self.show_many([(utterance, events)])
 
     def show_many(self, turns: Sequence[tuple[Utterance, Sequence[LifeEvent]]]) -> None:
-        """Add or update several turns with one mount and one layout (a burst)."""
+        """Add or update several turns at once (a burst): one re-render, one scroll."""
         follow = self._follow or self.is_vertical_scroll_end
-        added: list[Turn] = []
+        added = 0
         for utterance, events in turns:
-            rendered = render_turn(utterance, events, self.lang)
-            existing = self._turns.get(utterance.id)
-            if existing is not None:
-                existing.update(rendered)
-                continue
-            turn = Turn(rendered, classes=f"-{utterance.speaker}", markup=False)
-            self._turns[utterance.id] = turn
-            added.append(turn)
-        if added:
-            # Trim before mounting: a turn that would be dropped at once is never mounted.
-            excess = len(self._turns) - self.max_turns
-            if excess > 0:
-                for oldest in list(self._turns)[:excess]:
-                    turn = self._turns.pop(oldest)
-                    if turn in added:
-                        added.remove(turn)
-                    else:
-                        turn.remove()
-            if added:
-                self.mount(*added, before=self.query_one("#new-lines"))
-            if not follow:
-                self.unseen += len(added)
+            text = render_turn(utterance, events, self.lang)
+            if utterance.speaker != "customer":
+                text.stylize("dim")
+            if utterance.id not in self._turns:
+                added += 1
+            self._turns[utterance.id] = text
+            self._wrapped.pop(utterance.id, None)
+        while len(self._turns) > self.max_turns:
+            oldest, _ = self._turns.popitem(last=False)
+            self._wrapped.pop(oldest, None)
+        self._relayout()
+        if added and not follow:
+            self.unseen += added
         if follow:
             self.unseen = 0
-            self.scroll_end(animate=False, immediate=False)
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
-    def watch_unseen(self, value: int) -> None:
-        self.set_class(value > 0, "-has-new")
-        if value:
-            self.query_one("#new-lines", Static).update(
-                Text(t("transcript.new_lines", self.lang, count=value))
-            )
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width or 78
+        if width != self._wrap_width:
+            self._wrapped.clear()
+            self._wrap_width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines: list[Strip] = []
+        for turn_id, text in self._turns.items():
+            strips = self._wrapped.get(turn_id)
+            if strips is None:
+                strips = [
+                    Strip(line).adjust_cell_length(width)
+                    for line in console.render_lines(text, options, pad=False)
+                ]
+                self._wrapped[turn_id] = strips
+            lines.extend(strips)
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.scrollable_content_region.width != self._wrap_width:
+            self._relayout()
+            if self._follow:
+                self.scroll_end(animate=False, immediate=False, x_axis=False)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped.clear()
+        self._wrap_width = 0
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return (
+            self._lines[index].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
+        )
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -134,3 +168,21 @@ class Transcript(VerticalScroll):
         self._follow = True
         self.unseen = 0
         self.scroll_end(animate=False)
+
+
+class NewLines(Static):
+    """ "n new ↓ (End to follow)" under the transcript while the agent reads back."""
+
+    DEFAULT_CSS = """
+    NewLines { display: none; background: $accent; color: $text; padding: 0 1; }
+    NewLines.-has-new { display: block; }
+    """
+
+    def __init__(self, lang: Lang, **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.lang: Lang = lang
+
+    def count(self, unseen: int) -> None:
+        self.set_class(unseen > 0, "-has-new")
+        if unseen:
+            self.update(Text(t("transcript.new_lines", self.lang, count=unseen)))

@@ -12,7 +12,7 @@ from agent_desk.screens.call import CallScreen
 from agent_desk.settings import load_settings
 from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
-from agent_desk.widgets.transcript import Transcript
+from agent_desk.widgets.transcript import NewLines, Transcript
 from nlp.types import Utterance
 from tests.app.conftest import wait_for_steps
 from tests.support.feeds import PushFeed
@@ -44,8 +44,8 @@ async def test_scrolling_back_stops_following_and_counts_new_lines() -> None:
         await wait_for_steps(pilot, 40)
         transcript = screen.query_one(Transcript)
         assert transcript.is_vertical_scroll_end
-        new_lines = transcript.query_one("#new-lines")
-        assert not new_lines.display or not transcript.has_class("-has-new")
+        new_lines = screen.query_one(NewLines)
+        assert not new_lines.has_class("-has-new")
 
         # The agent scrolls back to read what the customer said earlier.
         transcript.scroll_home(animate=False)
@@ -53,12 +53,13 @@ async def test_scrolling_back_stops_following_and_counts_new_lines() -> None:
         feed.push(*[_utt(i) for i in range(41, 44)])
         await wait_for_steps(pilot, 43)
         assert transcript.scroll_y == 0, "new lines must not pull the agent away from their reading"
-        assert transcript.has_class("-has-new")
+        assert new_lines.has_class("-has-new")
+        assert new_lines.display
         assert "3 nieuw" in str(new_lines.render())
 
         await pilot.press("end")
         await pilot.pause()
-        assert not transcript.has_class("-has-new")
+        assert not new_lines.has_class("-has-new")
         assert transcript.is_vertical_scroll_end
         feed.push(_utt(44))
         await wait_for_steps(pilot, 44)
@@ -77,12 +78,17 @@ async def test_a_burst_of_utterances_is_shown_in_order_and_keys_still_work() -> 
         await pilot.press("b")  # the agent toggles blocked suggestions during the burst
         await wait_for_steps(pilot, 1000, timeout_s=60)
         assert screen.query_one(SuggestionsPanel).show_blocked
-        # Bounded memory: the newest turns are kept, in order, the last one visible.
-        kept = list(transcript._turns)
-        assert len(kept) == transcript.max_turns
-        assert kept[-1] == "u1000"
-        assert kept == [f"u{i}" for i in range(1001 - transcript.max_turns, 1001)]
+        assert transcript.turn_ids() == [f"u{i}" for i in range(1, 1001)]
         assert transcript.is_vertical_scroll_end
+        # Bounded memory: past the limit only the newest turns are kept, in order.
+        transcript.max_turns = 300
+        feed.push(_utt(1001))
+        await wait_for_steps(pilot, 1001)
+        assert transcript.turn_ids() == [f"u{i}" for i in range(702, 1002)]
+        assert transcript.is_vertical_scroll_end
+        last = transcript.text_of("u1001").plain
+        shown = "".join(transcript.render_line(y).text for y in range(transcript.size.height))
+        assert last.split(": ", 1)[1] in shown
         feed.end()
 
 

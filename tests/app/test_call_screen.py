@@ -18,7 +18,7 @@ from agent_desk.settings import load_settings
 from agent_desk.widgets.events import EventChip
 from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
-from agent_desk.widgets.transcript import Transcript, Turn
+from agent_desk.widgets.transcript import Transcript
 from guards.types import Suggestion, Verdict
 
 Steps = Callable[[Pilot[None], int], Awaitable[CallScreen]]
@@ -81,10 +81,11 @@ async def test_customer_text_renders_literally_not_as_markup(steps: Steps) -> No
     app = _app(conversation=_conv([("customer", nasty)]))
     async with app.run_test(size=(220, 30)) as pilot:
         screen = await steps(pilot, 1)
-        (turn,) = screen.query(Turn)
-        assert nasty in str(turn.content)
+        transcript = screen.query_one(Transcript)
+        (turn_id,) = transcript.turn_ids()
+        assert nasty in transcript.text_of(turn_id).plain
         # What the terminal actually shows, line by line (the turn is wide enough not to wrap).
-        shown = "".join(turn.render_line(y).text for y in range(turn.size.height))
+        shown = "".join(transcript.render_line(y).text for y in range(transcript.size.height))
         assert nasty in shown
 
 
