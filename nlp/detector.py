@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from nlp.components import LifeEventMatcher
+    from nlp.model import LifeEventModel
 
 MAX_CHARS = 20_000
 LANGS: tuple[Lang, ...] = ("nl", "en")
+#: Whether a Detector uses the trained model (:mod:`nlp.model`) unless told otherwise; decided by
+#: the cross-validation in :mod:`nlp.train_model` (see docs/quality.md).
+USE_MODEL = False
 #: Share of control/unprintable characters above which text is treated as binary junk.
 _JUNK_SHARE = 0.2
 
@@ -79,11 +83,20 @@ def _clean(text: str) -> tuple[str, bool]:
 class Detector:
     """Life-event detection for Dutch and English; one reusable pipeline per language."""
 
-    def __init__(self, data_dir: Path | None = None, *, prefilter: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        prefilter: bool = True,
+        model: bool | Path = USE_MODEL,
+    ) -> None:
         self._data_dir = str(data_dir) if data_dir else ""
         #: Skip the pipeline for utterances that contain no pattern's anchor word (same results,
         #: several times faster on ordinary call turns); off only to check exactly that.
         self.prefilter = prefilter
+        #: The trained second opinion (:mod:`nlp.model`): True for the shipped model, a folder
+        #: for another one, False for the rules alone.
+        self._model = "" if model is False else ("shipped" if model is True else str(model))
         self._pipelines: dict[str, Language] = {}
         self._lock = threading.Lock()
 
@@ -94,7 +107,7 @@ class Detector:
             with self._lock:
                 nlp_ = self._pipelines.get(lang)
                 if nlp_ is None:
-                    nlp_ = build_pipeline(lang, self._data_dir)
+                    nlp_ = build_pipeline(lang, self._data_dir, model=self._model)
                     self._pipelines[lang] = nlp_
         return nlp_
 
@@ -127,7 +140,10 @@ class Detector:
         for chosen, group in groups.items():
             pipe = self.pipeline(chosen)
             matcher = _matcher(pipe)
-            prefilter = matcher.prefilter if matcher is not None and self.prefilter else None
+            model = _model_component(pipe)
+            # The model listens for wording no pattern knows, so every utterance must reach it.
+            use_prefilter = self.prefilter and model is None
+            prefilter = matcher.prefilter if matcher is not None and use_prefilter else None
             speller = matcher.speller if matcher is not None else None
             todo: list[tuple[int, str, bool, Doc]] = []
             for i, text, truncated in group:
@@ -141,16 +157,29 @@ class Detector:
             # The components are called directly: ``Language.pipe`` chains one generator per
             # component, which costs as much as the life-event matcher itself on short turns.
             components = [proc for _, proc in pipe.pipeline]
-            for i, text, truncated, bare in todo:
-                doc = bare
+            if model is None:
+                for i, text, truncated, bare in todo:
+                    doc = bare
+                    for proc in components:
+                        doc = proc(doc)
+                    results[i] = _to_detection(doc, text, chosen, truncated)
+            else:
+                # Same order, one component at a time over the batch: the model is much cheaper
+                # per Doc on a batch than on one Doc at a time.
+                docs = [bare for _, _, _, bare in todo]
                 for proc in components:
-                    doc = proc(doc)
-                results[i] = _to_detection(doc, text, chosen, truncated)
+                    docs = model.pipe_docs(docs) if proc is model else [proc(d) for d in docs]
+                for (i, text, truncated, _), doc in zip(todo, docs, strict=True):
+                    results[i] = _to_detection(doc, text, chosen, truncated)
         return [r for r in results if r is not None]
 
 
-def build_pipeline(lang: Lang, data_dir: str = "") -> Language:
-    """A blank spaCy pipeline with sentencizer, lookup lemmatizer and the life-event components."""
+def build_pipeline(lang: Lang, data_dir: str = "", *, model: str = "") -> Language:
+    """A blank spaCy pipeline with sentencizer, lookup lemmatizer and the life-event components.
+
+    ``model``: "" for the rules alone, "shipped" for ``nlp/models/<lang>``, or a model folder;
+    the trained model then sits between the rule matcher and ConText (:mod:`nlp.model`).
+    """
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
     import spacy
@@ -163,6 +192,11 @@ def build_pipeline(lang: Lang, data_dir: str = "") -> Language:
     pipe.add_pipe("array_sentencizer")
     pipe.add_pipe("lowercase_lookup_lemmatizer")
     pipe.add_pipe("life_events", config={"data_dir": data_dir})
+    if model:
+        from nlp import model as _model  # noqa: F401 - registers the model's factory
+
+        path = "" if model == "shipped" else model
+        pipe.add_pipe("life_event_model", config={"path": path})
     pipe.add_pipe("life_event_context", config={"data_dir": data_dir})
     pipe.initialize()
     return pipe
@@ -192,6 +226,15 @@ def _matcher(pipe: Language) -> LifeEventMatcher | None:
 
     matcher = pipe.get_pipe("life_events")
     return matcher if isinstance(matcher, LifeEventMatcher) else None
+
+
+def _model_component(pipe: Language) -> LifeEventModel | None:
+    if "life_event_model" not in pipe.pipe_names:
+        return None
+    from nlp.model import LifeEventModel
+
+    component = pipe.get_pipe("life_event_model")
+    return component if isinstance(component, LifeEventModel) else None
 
 
 def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection:

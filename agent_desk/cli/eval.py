@@ -82,10 +82,11 @@ def load_fixture_items() -> dict[str, list[GoldItem]]:
     return out
 
 
-def _score(items: list[GoldItem], lang: str) -> tuple[Report, list[Any]]:
-    from nlp.detector import get_detector
+def _score(items: list[GoldItem], lang: str, model: bool = False) -> tuple[Report, list[Any]]:
+    from nlp.detector import Detector, get_detector
 
-    detections = get_detector().detect_many([i.text for i in items], lang)
+    detector = Detector(model=True) if model else get_detector()
+    detections = detector.detect_many([i.text for i in items], lang)
     return evaluate(items, detections), detections
 
 
@@ -134,23 +135,29 @@ def _print_errors(items: list[GoldItem], detections: list[Any]) -> None:
     is_flag=True,
     help="Dev split only: list each mistake with its utterance, to improve patterns.",
 )
-def nlp_cmd(split: str, as_json: bool, corpus: Path | None, show_errors: bool) -> None:
+@click.option(
+    "--model",
+    is_flag=True,
+    help="Rules plus the trained spaCy model (nlp/models; off in the product, see "
+    "docs/quality.md) instead of the rules alone.",
+)
+def nlp_cmd(split: str, as_json: bool, corpus: Path | None, show_errors: bool, model: bool) -> None:
     """Precision/recall/F1 per event type, context-flag accuracy, hard negatives; per language."""
     if show_errors and split != "dev":
         raise click.UsageError("--show-errors is for the dev split only; the test split is frozen")
     folder = corpus or fixtures_dir() / "nlp-corpus"
-    result: dict[str, Any] = {"split": split, "corpus": {}, "fixtures": {}}
+    result: dict[str, Any] = {"split": split, "model": model, "corpus": {}, "fixtures": {}}
     for lang, items in load_corpus(folder, split).items():
         if not items:
             continue
-        report, detections = _score(items, lang)
+        report, detections = _score(items, lang, model)
         result["corpus"][lang] = report.to_dict()
         if not as_json:
             _print_report(f"[{lang}] corpus, {split} split", report)
         if show_errors:
             _print_errors(items, detections)
     for lang, items in load_fixture_items().items():
-        report, detections = _score(items, lang)
+        report, detections = _score(items, lang, model)
         result["fixtures"][lang] = report.to_dict()
         if not as_json:
             _print_report(f"[{lang}] fixture conversations (customer turns)", report)
