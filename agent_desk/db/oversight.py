@@ -104,6 +104,7 @@ def _clean(text: str) -> str:
 
 
 _Row = TypeVar("_Row", OverrideRecord, BrakeRecord, ConsentRecord, ReactionRecord)
+_Case = TypeVar("_Case", OverrideRecord, BrakeRecord)
 
 
 def _close(row: OverrideRecord | BrakeRecord, note: str, closed_by: str) -> None:
@@ -168,15 +169,8 @@ class OversightLog:
 
     def close_override(self, override_id: int, note: str, closed_by: str) -> OverridePublic:
         """A supervisor (or ombudsman) closes the override case with a (redacted) note."""
-        with Session(self.engine) as session:
-            row = session.get(OverrideRecord, override_id, with_for_update=True)
-            if row is None:
-                raise CaseNotFound(f"no override with id {override_id}")
-            _close(row, note, closed_by)
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return OverridePublic.model_validate(row)
+        row = self._close_row(OverrideRecord, override_id, note, closed_by, "override")
+        return OverridePublic.model_validate(row)
 
     # -- emergency brakes ----------------------------------------------------------------------
     def record_brake(
@@ -206,15 +200,27 @@ class OversightLog:
 
     def close_brake(self, brake_id: int, note: str, closed_by: str) -> BrakePublic:
         """A supervisor closes the case with a (redacted) note."""
+        row = self._close_row(BrakeRecord, brake_id, note, closed_by, "emergency-brake case")
+        return BrakePublic.model_validate(row)
+
+    def _close_row(
+        self,
+        model: type[_Case],
+        case_id: int,
+        note: str,
+        closed_by: str,
+        what: str,
+    ) -> _Case:
+        """Close one case row under a row lock, so two reviewers cannot both close it."""
         with Session(self.engine) as session:
-            row = session.get(BrakeRecord, brake_id, with_for_update=True)
+            row = session.get(model, case_id, with_for_update=True)
             if row is None:
-                raise CaseNotFound(f"no emergency-brake case with id {brake_id}")
+                raise CaseNotFound(f"no {what} with id {case_id}")
             _close(row, note, closed_by)
             session.add(row)
             session.commit()
             session.refresh(row)
-            return BrakePublic.model_validate(row)
+            return row
 
     # -- the review queue -----------------------------------------------------------------------
     def review_queue(self, status: str = "open") -> list[ReviewItem]:
