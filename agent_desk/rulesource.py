@@ -14,8 +14,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from agent_desk.paths import default_rules
 from agent_desk.settings import Settings, data_dir
 from guards.rules import RuleSet, RuleSetError, load_rule_set, load_rule_set_text
@@ -47,6 +45,9 @@ def load_active_rules(settings: Settings) -> tuple[RuleSet, str]:
     """The rule set to run on and one line saying where it came from."""
     if settings.rules_file is not None:
         return load_rule_set(settings.rules_file), f"rules file {settings.rules_file}"
+    # Imported here: the call screen imports this module before its first frame.
+    from sqlalchemy.exc import SQLAlchemyError
+
     from agent_desk.db.engine import make_engine
     from agent_desk.db.rulesets import RuleRepository, compile_version
 
