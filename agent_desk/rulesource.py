@@ -21,6 +21,8 @@ from guards.rules import RuleSet, RuleSetError, load_rule_set, load_rule_set_tex
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "published-rules.yaml"
+#: In the source line of a fallback taken because the rule store did not answer.
+UNREACHABLE = "database unreachable"
 #: The organisation whose published rules desks use (one tenant per database for now).
 DEFAULT_ORG = "default"
 
@@ -63,10 +65,9 @@ def load_active_rules(settings: Settings) -> tuple[RuleSet, str]:
         cached = _read_cache()
         if cached is not None:
             return cached, (
-                f"cached copy of published {cached.id}@{cached.version} "
-                f"(database unreachable: {reason})"
+                f"cached copy of published {cached.id}@{cached.version} ({UNREACHABLE}: {reason})"
             )
-        return _shipped(), f"shipped default rules (database unreachable: {reason}; no cache)"
+        return _shipped(), f"shipped default rules ({UNREACHABLE}: {reason}; no cache)"
     if published is None:
         cache_path().unlink(missing_ok=True)  # nothing is published: a stale copy must not win
         return _shipped(), "shipped default rules (nothing published yet)"

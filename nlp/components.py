@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy
 from spacy.attrs import IS_PUNCT, LEMMA, LOWER, NORM, ORTH, SENT_START
@@ -583,6 +583,20 @@ def _folder(nlp: Language, data_dir: str) -> Path:
     return (Path(data_dir) if data_dir else DATA_DIR) / str(nlp.lang)
 
 
+_File = TypeVar("_File", EventsFile, ContextFile)
+
+
+def _pattern_file(
+    nlp: Language, data_dir: str, name: str, model: type[_File]
+) -> tuple[Path, _File]:
+    """Load one of the pipeline language's pattern files; its ``lang`` must be the pipeline's."""
+    path = _folder(nlp, data_dir) / name
+    data = load_file(path, model)
+    if data.lang != nlp.lang:
+        raise PatternFileError(path, [f"lang is {data.lang!r}, pipeline is {nlp.lang!r}"])
+    return path, data
+
+
 def _longest_first(spans: list[Any]) -> list[Any]:
     """Keep the longest of overlapping spans (spaCy's filter_spans, for plain tuples)."""
     kept: list[Any] = []
@@ -722,10 +736,7 @@ class LifeEventMatcher:
 
     def __init__(self, nlp: Language, data_dir: str) -> None:
         _ensure_extensions()
-        path = _folder(nlp, data_dir) / "events.yaml"
-        data = load_file(path, EventsFile)
-        if data.lang != nlp.lang:
-            raise PatternFileError(path, [f"lang is {data.lang!r}, pipeline is {nlp.lang!r}"])
+        path, data = _pattern_file(nlp, data_dir, "events.yaml", EventsFile)
         self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
         for e in data.events:
             self._c.add(path, e.id, "event", e.type, e.patterns)
@@ -809,10 +820,7 @@ class EventContext:
 
     def __init__(self, nlp: Language, data_dir: str) -> None:
         _ensure_extensions()
-        path = _folder(nlp, data_dir) / "context.yaml"
-        data = load_file(path, ContextFile)
-        if data.lang != nlp.lang:
-            raise PatternFileError(path, [f"lang is {data.lang!r}, pipeline is {nlp.lang!r}"])
+        path, data = _pattern_file(nlp, data_dir, "context.yaml", ContextFile)
         self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
         for t in data.triggers:
             self._c.add(path, t.id, "trigger", (t.category, t.direction, t.max_scope), t.patterns)

@@ -243,7 +243,9 @@ class CallScreen(Screen[None]):
     @on(RulesLoaded)
     def _rules_loaded(self, message: RulesLoaded) -> None:
         rule_set = message.rule_set
-        if "database unreachable" in message.source:
+        from agent_desk.rulesource import UNREACHABLE
+
+        if UNREACHABLE in message.source:
             self._say("status.rules_offline", rules=f"{rule_set.id}@{rule_set.version}")
         if rule_set.digest == self.session.rule_set.digest:
             return
