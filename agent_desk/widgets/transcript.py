@@ -157,7 +157,9 @@ class Transcript(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new < old:
+        # Moving up away from the end is the agent reading back. A move up that still ends at
+        # the end is the view clamping after a re-wrap (a resize): keep following then.
+        if new < old and not self.is_vertical_scroll_end:
             self._follow = False
         elif self.is_vertical_scroll_end:
             self._follow = True
