@@ -138,8 +138,8 @@ class Transcript(ScrollView, can_focus=True):
     def on_resize(self, event: Resize) -> None:
         if self.scrollable_content_region.width != self._wrap_width:
             self._relayout()
-            if self._follow:
-                self.scroll_end(animate=False, immediate=False, x_axis=False)
+        if self._follow:  # also the first real size: turns may have arrived before layout
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
