@@ -18,6 +18,9 @@ def test_frozen_split_rule() -> None:
     assert split_of("en-0010") == "test"
     assert split_of("nl-0007") == "dev"
     assert split_of("no-number") == "dev"
+    # a later annotation batch never grows the frozen test split
+    assert split_of("nl-b2-0005") == "dev"
+    assert split_of("en-b2-0010") == "dev"
 
 
 def test_gold_span_is_found_in_the_text() -> None:
