@@ -57,6 +57,9 @@ class LocalServer:
     ) -> None:
         assert self._server is not None
         self._server.close()
+        # A connection accepted just now has a handler task that has not started yet: let it
+        # start (and register its writer), or its socket would be left open.
+        await asyncio.sleep(0)
         for writer in list(self._writers):
             writer.transport.abort()
         for task in list(self._tasks):
@@ -80,6 +83,10 @@ class LocalServer:
             self._writers.discard(writer)
             self._tasks.discard(task)
             writer.close()
+            # Closing finishes on a later turn of the loop; wait for it, so a test that ends
+            # right after the server leaves no socket behind (pytest turns that into an error).
+            with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+                await writer.wait_closed()
 
     async def handle(self, request: Request, writer: asyncio.StreamWriter) -> None:
         raise NotImplementedError
