@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
-from textual.events import Resize
+from textual.binding import Binding, BindingType
+from textual.events import MouseScrollUp, Resize
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollTo, ScrollUp
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -63,6 +67,15 @@ class Transcript(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Transcript { height: 1fr; padding: 0 1; }
     """
+    #: Keyboard reading: the agent focuses the transcript (Tab) and scrolls; End follows again.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "follow", show=False),
+    ]
 
     unseen: reactive[int] = reactive(0)
 
@@ -75,7 +88,9 @@ class Transcript(ScrollView, can_focus=True):
         #: Turn id -> its lines at ``self._wrap_width``.
         self._wrapped: dict[str, list[Strip]] = {}
         self._wrap_width = 0
+        self._wrap_style = Style()
         self._lines: list[Strip] = []
+        self._blank = Strip.blank(0)
         self._follow = True
 
     @property
@@ -94,7 +109,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def show_many(self, turns: Sequence[tuple[Utterance, Sequence[LifeEvent]]]) -> None:
         """Add or update several turns at once (a burst): one re-render, one scroll."""
-        follow = self._follow or self.is_vertical_scroll_end
+        follow = self._follow = self._follow or self.is_vertical_scroll_end
         added = 0
         for utterance, events in turns:
             text = render_turn(utterance, events, self.lang)
@@ -116,22 +131,26 @@ class Transcript(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or 78
-        if width != self._wrap_width:
+        style = self.rich_style
+        if width != self._wrap_width or style != self._wrap_style:
             self._wrapped.clear()
-            self._wrap_width = width
+            self._wrap_width, self._wrap_style = width, style
         console = self.app.console
         options = console.options.update_width(width)
         lines: list[Strip] = []
         for turn_id, text in self._turns.items():
             strips = self._wrapped.get(turn_id)
             if strips is None:
+                # Wrapped, padded and styled once per turn: drawing a frame (every scroll step
+                # while following) then costs no new strips at all.
                 strips = [
-                    Strip(line).adjust_cell_length(width)
+                    Strip(line).crop_extend(0, width, style).apply_style(style)
                     for line in console.render_lines(text, options, pad=False)
                 ]
                 self._wrapped[turn_id] = strips
             lines.extend(strips)
         self._lines = lines
+        self._blank = Strip.blank(width, style)
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
@@ -145,25 +164,55 @@ class Transcript(ScrollView, can_focus=True):
         super().notify_style_update()
         self._wrapped.clear()
         self._wrap_width = 0
+        if self.is_mounted:  # restyle the kept lines now (focus, theme), not on the next turn
+            self._relayout()
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        return (
-            self._lines[index].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
-        )
+        if index < len(self._lines) and self._wrap_width == self.scrollable_content_region.width:
+            return self._lines[index]
+        if index < len(self._lines):  # between a resize and its re-wrap: one frame
+            width = self.scrollable_content_region.width
+            return self._lines[index].crop_extend(0, width, self._wrap_style)
+        return self._blank
+
+    # Following stops only on what the agent does to read back (wheel, keys, scrollbar), never
+    # on the view moving by itself (a re-wrap or resize clamps the scroll position): guessing
+    # intent from scroll positions lost the end of the call on a busy machine.
+    def _reading_back(self) -> None:
+        if self.max_scroll_y > 0:
+            self._follow = False
+
+    def _on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self._reading_back()  # the base class's handler does the scrolling after this one
+
+    def _on_scroll_up(self, event: ScrollUp) -> None:
+        self._reading_back()  # a click on the scrollbar above the thumb
+
+    def _on_scroll_to(self, message: ScrollTo) -> None:
+        if message.y is not None and message.y < self.max_scroll_y:
+            self._reading_back()  # the scrollbar's thumb dragged up
+
+    def action_scroll_up(self) -> None:
+        self._reading_back()
+        super().action_scroll_up()
+
+    def action_page_up(self) -> None:
+        self._reading_back()
+        super().action_page_up()
+
+    def action_scroll_home(self) -> None:
+        self._reading_back()
+        super().action_scroll_home()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        # Moving up away from the end is the agent reading back. A move up that still ends at
-        # the end is the view clamping after a re-wrap (a resize): keep following then.
-        if new < old and not self.is_vertical_scroll_end:
-            self._follow = False
-        elif self.is_vertical_scroll_end:
-            self._follow = True
+        if not self._follow and self.is_vertical_scroll_end:
+            self._follow = True  # the agent scrolled down to the end: follow again
             self.unseen = 0
+
+    def action_follow(self) -> None:
+        self.follow()
 
     def follow(self) -> None:
         """Jump to the end and follow again."""

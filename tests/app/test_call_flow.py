@@ -35,6 +35,13 @@ async def _call_screen(pilot: Pilot[None]) -> CallScreen:
     raise AssertionError("the call screen did not open")
 
 
+def _where(transcript: Transcript) -> str:
+    return (
+        f"scroll_y={transcript.scroll_y} max={transcript.max_scroll_y} "
+        f"virtual={transcript.virtual_size} size={transcript.size} unseen={transcript.unseen}"
+    )
+
+
 async def _at_end(pilot: Pilot[None], transcript: Transcript) -> bool:
     """Following scrolls on the next refresh: give a loaded machine up to 3 s to draw it."""
     for _ in range(60):
@@ -52,17 +59,20 @@ async def test_scrolling_back_stops_following_and_counts_new_lines() -> None:
         feed.push(*[_utt(i) for i in range(1, 41)])
         await wait_for_steps(pilot, 40)
         transcript = screen.query_one(Transcript)
-        assert await _at_end(pilot, transcript)
+        assert await _at_end(pilot, transcript), _where(transcript)
         new_lines = screen.query_one(NewLines)
         assert not new_lines.has_class("-has-new")
 
-        # The agent scrolls back to read what the customer said earlier.
-        transcript.scroll_home(animate=False)
-        await pilot.pause()
+        # The agent tabs to the transcript and pages back to read what the customer said.
+        transcript.focus()
+        await pilot.press("pageup", "pageup")
+        await pilot.wait_for_scheduled_animations()
+        reading_at = transcript.scroll_y
+        assert reading_at < transcript.max_scroll_y, _where(transcript)
         feed.push(*[_utt(i) for i in range(41, 44)])
         await wait_for_steps(pilot, 43)
         await pilot.pause(0.3)  # a (wrong) follow would scroll on the next refresh
-        assert transcript.scroll_y == 0, "new lines must not pull the agent away from their reading"
+        assert transcript.scroll_y == reading_at, "new lines must not pull the agent away"
         assert new_lines.has_class("-has-new")
         assert new_lines.display
         assert "3 nieuw" in str(new_lines.render())
@@ -70,10 +80,22 @@ async def test_scrolling_back_stops_following_and_counts_new_lines() -> None:
         await pilot.press("end")
         await pilot.pause()
         assert not new_lines.has_class("-has-new")
-        assert await _at_end(pilot, transcript)
+        assert await _at_end(pilot, transcript), _where(transcript)
         feed.push(_utt(44))
         await wait_for_steps(pilot, 44)
         assert await _at_end(pilot, transcript), "after End the transcript follows again"
+
+        # Scrolling down to the end by hand follows again too (no End needed).
+        await pilot.press("home")
+        await pilot.wait_for_scheduled_animations()
+        assert transcript.scroll_y == 0
+        for _ in range(20):
+            await pilot.press("pagedown")
+        await pilot.wait_for_scheduled_animations()
+        feed.push(_utt(45))
+        await wait_for_steps(pilot, 45)
+        assert await _at_end(pilot, transcript), _where(transcript)
+        assert not new_lines.has_class("-has-new")
         feed.end()
 
 
