@@ -3,6 +3,10 @@
 Asserted events (the customer's own, current situation) are plain chips; negated, hypothetical,
 someone else's and long-ago events are dimmed with the qualifier spelled out, or hidden when the
 ``show_qualified_events`` setting is off. Focusing a chip shows the words it was heard in.
+
+One chip per event type and qualifiers: a customer who mentions the death again later in a long
+call does not grow a second chip; the chip counts the mentions ("×3") and shows the latest words.
+That keeps the panel (and the screen's layout work) bounded however long the call runs.
 """
 
 from __future__ import annotations
@@ -30,6 +34,20 @@ def qualifiers(event: LifeEvent, lang: Lang) -> list[str]:
     return out
 
 
+ChipKey = tuple[str, bool, bool, str, bool]
+
+
+def chip_key(event: LifeEvent) -> ChipKey:
+    """Mentions with the same type and qualifiers share a chip."""
+    return (
+        event.type.value,
+        event.negated,
+        event.hypothetical,
+        event.experiencer,
+        event.historical,
+    )
+
+
 class EventChip(Static, can_focus=True):
     DEFAULT_CSS = """
     EventChip {
@@ -40,14 +58,24 @@ class EventChip(Static, can_focus=True):
     """
 
     def __init__(self, event: LifeEvent, utterance_text: str, lang: Lang) -> None:
-        label = t(f"event.{event.type.value}", lang)
-        quals = qualifiers(event, lang)
-        if quals:
-            label = f"{label} ({', '.join(quals)})"
-        super().__init__(Text(label), markup=False, classes="" if event.asserted else "-qualified")
+        super().__init__(markup=False, classes="" if event.asserted else "-qualified")
+        self.lang: Lang = lang
+        self.mentions = 0
+        self.mentioned(event, utterance_text)
+
+    def mentioned(self, event: LifeEvent, utterance_text: str) -> None:
+        """The customer spoke of it (again): count it and show the latest words on focus."""
+        self.mentions += 1
         self.event = event
         self.evidence = utterance_text
-        self.tooltip = Text(t("events.from", lang, text=utterance_text[:300]))
+        label = t(f"event.{event.type.value}", self.lang)
+        quals = qualifiers(event, self.lang)
+        if quals:
+            label = f"{label} ({', '.join(quals)})"
+        if self.mentions > 1:
+            label = f"{label} ×{self.mentions}"
+        self.update(Text(label))
+        self.tooltip = Text(t("events.from", self.lang, text=utterance_text[:300]))
 
 
 class EventChips(Vertical):
@@ -61,7 +89,9 @@ class EventChips(Vertical):
         self.lang: Lang = lang
         self.show_qualified = show_qualified
         self.border_title = t("events.title", lang)
-        self._keys: set[tuple[str, str, int]] = set()
+        self._chips: dict[ChipKey, EventChip] = {}
+        #: Mentions already counted, so a replayed step is not counted twice.
+        self._heard: set[tuple[str, str, int]] = set()
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text(t("events.none", self.lang)), id="chips-empty")
@@ -70,13 +100,18 @@ class EventChips(Vertical):
         for ev in events:
             if not ev.asserted and not self.show_qualified:
                 continue
-            key = (utterance_id, ev.type.value, ev.start)
-            if key in self._keys:
+            mention = (utterance_id, ev.type.value, ev.start)
+            if mention in self._heard:
                 continue
-            self._keys.add(key)
+            self._heard.add(mention)
+            chip = self._chips.get(chip_key(ev))
+            if chip is not None:
+                chip.mentioned(ev, text)
+                continue
             self.query_one("#chips-empty").display = False
-            self.mount(EventChip(ev, text, self.lang))
+            chip = self._chips[chip_key(ev)] = EventChip(ev, text, self.lang)
+            self.mount(chip)
 
     @property
     def chips(self) -> list[EventChip]:
-        return list(self.query(EventChip))
+        return list(self._chips.values())

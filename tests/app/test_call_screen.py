@@ -109,6 +109,27 @@ async def test_qualified_events_are_marked_not_asserted(steps: Steps) -> None:
         assert chip.has_class("-qualified")
 
 
+async def test_a_repeated_event_keeps_one_chip_that_counts_and_shows_the_latest_words(
+    steps: Steps,
+) -> None:
+    conv = _conv(
+        [
+            ("customer", "Mijn moeder is vorige week overleden."),
+            ("agent", "Gecondoleerd."),
+            ("customer", "Sinds mijn moeder is overleden lukt de administratie niet meer."),
+            ("customer", "Mijn buurvrouw is ook overleden, vorige maand."),
+        ]
+    )
+    async with _app(conversation=conv).run_test(size=(120, 30)) as pilot:
+        screen = await steps(pilot, 4)
+        chips = list(screen.query(EventChip))
+        # One chip per event and qualifiers, however often it is mentioned in a long call.
+        assert [str(c.content) for c in chips] == ["Overlijden ×2", "Overlijden (iemand anders)"]
+        own = chips[0]
+        assert own.mentions == 2
+        assert "administratie" in str(own.tooltip)
+
+
 async def test_blocked_suggestions_are_hidden_but_counted(steps: Steps) -> None:
     conv = load_conversation("en-bank-opted-out-lost-card")
     async with _app(lang="en", conversation=conv).run_test(size=(130, 40)) as pilot:
