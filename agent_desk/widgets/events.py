@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from agent_desk.i18n import Lang, t
+from agent_desk.widgets.text import update_text
 from nlp.types import LifeEvent
 
 
@@ -74,7 +75,7 @@ class EventChip(Static, can_focus=True):
             label = f"{label} ({', '.join(quals)})"
         if self.mentions > 1:
             label = f"{label} ×{self.mentions}"
-        self.update(Text(label))
+        update_text(self, Text(label))
         self.tooltip = Text(t("events.from", self.lang, text=utterance_text[:300]))
 
 

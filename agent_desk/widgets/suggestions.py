@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from agent_desk.i18n import Lang, t
+from agent_desk.widgets.text import update_text
 from guards.types import Decision, Suggestion, Verdict
 
 
@@ -93,14 +94,15 @@ class SuggestionCard(Static, can_focus=True):
     def _render_card(self) -> None:
         shown = self.revealed and self.decision.verdict is Verdict.HOLD
         self.set_class(shown, "-revealed")
-        self.update(
+        update_text(
+            self,
             render_card(
                 self.suggestion,
                 self.decision,
                 self.lang,
                 revealed=self.revealed,
                 accepted=self.accepted,
-            )
+            ),
         )
 
 

@@ -127,7 +127,12 @@ class Transcript(ScrollView, can_focus=True):
             self.unseen += added
         if follow:
             self.unseen = 0
-            self.scroll_end(animate=False, immediate=False, x_axis=False)
+            if self.show_vertical_scrollbar:
+                # Now, not after the next refresh: the new size is known, and one frame shows
+                # the new turn already in view (a deferred scroll drew every turn twice).
+                self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            else:  # the scrollbar (and scrolling) arrives with the coming layout
+                self.scroll_end(animate=False, immediate=False, x_axis=False)
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or 78
@@ -151,8 +156,24 @@ class Transcript(ScrollView, can_focus=True):
             lines.extend(strips)
         self._lines = lines
         self._blank = Strip.blank(width, style)
-        self.virtual_size = Size(width, len(lines))
+        self._set_virtual_size(Size(width, len(lines)))
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new turn needs no layout of the screen unless the scrollbar comes or goes (which
+        changes the width lines wrap at): only the scrollbar's thumb moves. Textual takes the
+        same shortcut for scroll views it sizes without a layout."""
+        needs_scrollbar = size.height > self.container_size.height
+        if (
+            self.is_mounted
+            and self.container_size.height > 0
+            and size.width == self.virtual_size.width
+            and needs_scrollbar == self.show_vertical_scrollbar
+        ):
+            self.set_reactive(Transcript.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def on_resize(self, event: Resize) -> None:
         if self.scrollable_content_region.width != self._wrap_width:
