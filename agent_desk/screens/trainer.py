@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from agent_desk.app import AgentDeskApp, warm_up
+from agent_desk.app import AgentDeskApp
 from agent_desk.feeds.base import CallEnded, UtteranceReceived
 from agent_desk.feeds.replay import ReplayFeed
 from agent_desk.i18n import Lang, t
@@ -818,9 +818,7 @@ class TrainerApp(AgentDeskApp):
     @on(Mount)
     def _open_library(self, event: Mount) -> None:
         event.prevent_default()  # not the call screen the agent's app opens
-        self.run_worker(
-            warm_up, thread=True, group="nlp", description="warm up NLP", exit_on_error=False
-        )
+        self.start_warm_up()
         self.push_screen(
             LibraryScreen(self.ui_lang, self.rule_set, self.settings.user, self.store, self.folder)
         )
