@@ -208,8 +208,18 @@ async def _long_call(n: int) -> dict[str, Any]:
         while screen.steps < n:
             await pilot.pause(0.05)
         gc.collect()
-        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"utterances": n, "max_rss_mb": round(rss_mb, 1)}
+        rss_mb = _current_rss_mb()
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"utterances": n, "rss_mb": round(rss_mb, 1), "peak_rss_mb": round(peak_mb, 1)}
+
+
+def _current_rss_mb() -> float:
+    """Resident memory now (Linux ``/proc/self/statm``), or the peak where that is missing."""
+    try:
+        pages = int(open("/proc/self/statm").read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return pages * resource.getpagesize() / 2**20
 
 
 _FIRST_FRAME = """
