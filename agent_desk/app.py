@@ -116,7 +116,8 @@ class AgentDeskApp(App[None]):
             nba_timeout_s=self.settings.nba_timeout_s,
             reason_lang=self.ui_lang,
         )
-        self.start_warm_up()
+        # After the first frame: spaCy loading in a thread competes for the GIL with drawing it.
+        self.call_after_refresh(self.start_warm_up)
         screen = CallScreen(session, self.feed, self.ui_lang, self.settings.show_qualified_events)
         self.push_screen(screen)
         if self.ask_rule_store:

@@ -44,6 +44,7 @@ from guards.yamlsrc import (
     Problem,
     key_line,
     line_of,
+    parse_yaml,
     problems_from_validation,
     read_yaml,
 )
@@ -500,7 +501,7 @@ class _TextLoader(_Loader):
                 [Problem(name, None, "", f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
             )
         try:
-            return yaml.safe_load(self.text), yaml.compose(self.text, Loader=yaml.SafeLoader)
+            return parse_yaml(self.text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line = mark.line + 1 if mark else None

@@ -49,7 +49,7 @@ from agent_desk.i18n import Lang, t
 from agent_desk.paths import default_rules
 from guards.rules import RuleSet, RuleSetError, load_rule_set, load_rule_set_text
 from guards.ruletests import RuleTestCase, RuleTestFile, default_tests_path, load_rule_tests
-from guards.yamlsrc import DataError, Problem, problems_from_validation
+from guards.yamlsrc import DataError, Problem, parse_yaml, problems_from_validation
 
 __all__ = [
     "ConcurrentEdit",
@@ -142,8 +142,7 @@ def _clip(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
 def _tests_from_text(text: str, source: str) -> RuleTestFile:
     name = f"{source} (tests)"
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data, node = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise RuleSetError([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
     if not isinstance(data, dict):

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from guards.yamlsrc import load_yaml
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
@@ -23,7 +23,7 @@ _DIR = Path(__file__).resolve().parent
 def catalog(lang: Lang) -> dict[str, str]:
     merged: dict[str, str] = {}
     for path in [_DIR / f"{lang}.yaml", *sorted(_DIR.glob(f"{lang}.*.yaml"))]:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError(f"message catalogue {path.name} must be a mapping")
         for k, v in data.items():
