@@ -226,6 +226,12 @@ class Transcript(ScrollView, can_focus=True):
         self._reading_back()
         super().action_scroll_home()
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # The first scrollbar arrives with a layout after the turns that needed it; scrolling
+        # is only possible from then on, so this is where following must catch up.
+        if shown and self._follow:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if not self._follow and self.is_vertical_scroll_end:
