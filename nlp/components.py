@@ -27,10 +27,13 @@ from typing import Any, TypeVar
 import numpy
 from spacy.attrs import IS_PUNCT, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
+from spacy.lookups import Lookups
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import Lemmatizer, Sentencizer
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from nlp.lemmas import lemma_table
 from nlp.patterns import (
     DATA_DIR,
     Category,
@@ -689,8 +692,15 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         nlp: Language | None = None,
         lookups: Any = None,
     ) -> None:
+        if lookups is None:
+            # The shipped compact table (nlp.lemmas), not spacy-lookups-data's 70 MB dict;
+            # spaCy's own initialisation only checks that the table is declared.
+            lookups = Lookups()
+            lookups.add_table("lemma_lookup")
+            self._lookup_table: Any = lemma_table(self.vocab.lang)
         super().initialize(get_examples, nlp=nlp, lookups=lookups)
-        self._lookup_table = self.lookups.get_table("lemma_lookup", {})
+        if len(self.lookups.get_table("lemma_lookup")):  # a caller's own tables win
+            self._lookup_table = self.lookups.get_table("lemma_lookup")
         self._cache: dict[int, int] = {}
 
     @property
@@ -762,7 +772,8 @@ class LifeEventMatcher:
         every_word = {w for _, _, tp in self._c.compiled for w in _words_of(tp)}
         known = {strings.add(w) for w in every_word | self._c.stop_words}
         known.update(lemmas.keys())
-        known.update(strings.add(v) for v in set(lemmas.values()))
+        # Hashes only: adding 100,000 lemma strings to the StringStore cost 30 MB per desk.
+        known.update(int(hash_string(v)) for v in set(lemmas.values()))
         events = [tp for _, kind, tp in self._c.compiled if kind == "event"]
         event_words = {w for tp in events for w in _words_of(tp)}
         strong_words = {w for tp in events if len(tp) == 1 for w in _words_of(tp)}

@@ -1,0 +1,131 @@
+"""The lemma lookup tables, held compactly.
+
+spaCy's lookup lemmatizer reads ``lemma_lookup`` from spacy-lookups-data: for Dutch 213,000
+word forms, unpacked from JSON into a Python dict. That costs about 70 MB resident per desk (and
+more at its peak while parsing), the largest single part of the call screen's memory. The same
+table is shipped here as two arrays (form hashes, sorted; lemma numbers) and the distinct lemma
+strings: ``nlp/data/<lang>/lemmas.npz``, a few MB, loaded in milliseconds.
+
+``python -m nlp.lemmas`` rebuilds the files from the installed spacy-lookups-data (MIT licence,
+Explosion AI); ``tests/unit/nlp/test_lemmas.py`` checks that they still match it entry for entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import numpy
+from spacy.strings import hash_string
+
+from nlp.types import Lang
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+
+def table_path(lang: str) -> Path:
+    return DATA_DIR / lang / "lemmas.npz"
+
+
+def _key(word: str | int) -> int:
+    return word if isinstance(word, int) else int(hash_string(word))
+
+
+class LemmaTable:
+    """Lower-cased word form -> lemma, read-only; the part of spaCy's ``Table`` the pipeline
+    uses (``get``, ``in``, ``[]``, ``keys``, ``values``, ``items``), keyed by the form or its
+    string hash like spaCy's."""
+
+    def __init__(self, keys: numpy.ndarray, values: numpy.ndarray, lemmas: list[str]) -> None:
+        order = numpy.argsort(keys, kind="stable")
+        self._keys = numpy.ascontiguousarray(keys[order], dtype=numpy.uint64)
+        self._values = numpy.ascontiguousarray(values[order], dtype=numpy.uint32)
+        self._lemmas = lemmas
+
+    @classmethod
+    def from_mapping(cls, items: Iterator[tuple[int, str]]) -> LemmaTable:
+        numbers: dict[str, int] = {}
+        keys: list[int] = []
+        values: list[int] = []
+        for key, lemma in items:
+            keys.append(key)
+            values.append(numbers.setdefault(lemma, len(numbers)))
+        return cls(
+            numpy.asarray(keys, dtype=numpy.uint64),
+            numpy.asarray(values, dtype=numpy.uint32),
+            list(numbers),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> LemmaTable:
+        with numpy.load(path) as data:
+            lemmas = bytes(data["lemmas"]).decode("utf-8").split("\n")
+            return cls(data["keys"], data["values"], lemmas)
+
+    def save(self, path: Path) -> None:
+        blob = numpy.frombuffer("\n".join(self._lemmas).encode("utf-8"), dtype=numpy.uint8)
+        numpy.savez_compressed(path, keys=self._keys, values=self._values, lemmas=blob)
+
+    def _index(self, word: str | int) -> int:
+        key = _key(word)
+        i = int(numpy.searchsorted(self._keys, numpy.uint64(key)))
+        return i if i < len(self._keys) and int(self._keys[i]) == key else -1
+
+    def get(self, word: str | int, default: str | None = None) -> str | None:
+        i = self._index(word)
+        return self._lemmas[self._values[i]] if i >= 0 else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str | int) and self._index(word) >= 0
+
+    def __getitem__(self, word: str | int) -> str:
+        lemma = self.get(word)
+        if lemma is None:
+            raise KeyError(word)
+        return lemma
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def keys(self) -> list[int]:
+        """The forms' string hashes."""
+        return self._keys.tolist()  # type: ignore[no-any-return]
+
+    def values(self) -> list[str]:
+        """The distinct lemmas (each once)."""
+        return list(self._lemmas)
+
+    def items(self) -> Iterator[tuple[int, str]]:
+        lemmas = self._lemmas
+        for key, value in zip(self._keys.tolist(), self._values.tolist(), strict=True):
+            yield key, lemmas[value]
+
+
+@cache
+def lemma_table(lang: str) -> LemmaTable:
+    """The shipped table for ``lang`` (an empty one for a language without a file)."""
+    path = table_path(lang)
+    if not path.exists():
+        return LemmaTable.from_mapping(iter(()))
+    return LemmaTable.load(path)
+
+
+def from_lookups_data(lang: str) -> LemmaTable:
+    """The table as spacy-lookups-data has it (big: used to build and check the shipped file)."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    return LemmaTable.from_mapping(iter(table.items()))
+
+
+def main() -> None:
+    for lang in LANGS:
+        table = from_lookups_data(lang)
+        table.save(table_path(lang))
+        print(f"{table_path(lang)}: {len(table):,} forms, {len(table.values()):,} lemmas")
+
+
+if __name__ == "__main__":
+    main()

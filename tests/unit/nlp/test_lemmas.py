@@ -1,0 +1,28 @@
+"""The shipped compact lemma tables: the same entries as spacy-lookups-data, a fraction of the
+memory. If spacy-lookups-data is upgraded, this fails until ``python -m nlp.lemmas`` is run."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.lemmas import LANGS, from_lookups_data, lemma_table
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_table_matches_spacy_lookups_data(lang: str) -> None:
+    shipped, reference = lemma_table(lang), from_lookups_data(lang)
+    assert len(shipped) == len(reference) > 10_000
+    assert dict(shipped.items()) == dict(reference.items()), "run: python -m nlp.lemmas"
+
+
+def test_lookup_by_form_or_hash_like_spacy_tables() -> None:
+    nl = lemma_table("nl")
+    assert nl.get("overleed") == "overlijden"
+    assert nl["liep"] == "lopen"
+    assert "liep" in nl
+    assert "qqqxyz" not in nl
+    assert nl.get("qqqxyz", "qqqxyz") == "qqqxyz"
+    key = next(iter(nl.items()))[0]
+    assert nl.get(key) is not None  # a string hash works as a key, as in spaCy's Table
+    with pytest.raises(KeyError):
+        nl["qqqxyz"]
