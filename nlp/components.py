@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.lookups import Lookups
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import Lemmatizer, Sentencizer
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from nlp.lemmas import lemma_table
@@ -773,7 +773,7 @@ class LifeEventMatcher:
         known = {strings.add(w) for w in every_word | self._c.stop_words}
         known.update(lemmas.keys())
         # Hashes only: adding 100,000 lemma strings to the StringStore cost 30 MB per desk.
-        known.update(int(hash_string(v)) for v in set(lemmas.values()))
+        known.update(get_string_id(v) for v in set(lemmas.values()))
         events = [tp for _, kind, tp in self._c.compiled if kind == "event"]
         event_words = {w for tp in events for w in _words_of(tp)}
         strong_words = {w for tp in events if len(tp) == 1 for w in _words_of(tp)}

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 
 from nlp.types import Lang
 
@@ -30,7 +30,7 @@ def table_path(lang: str) -> Path:
 
 
 def _key(word: str | int) -> int:
-    return word if isinstance(word, int) else int(hash_string(word))
+    return get_string_id(word)  # a string's hash, as spaCy's StringStore; an int as it is
 
 
 class LemmaTable:
