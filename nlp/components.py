@@ -11,12 +11,15 @@
   swallow look-alike triggers, and who the event is about (person words near the event).
 
 Everything a component finds is token-based (:class:`EventHit`); :mod:`nlp.detector` turns it
-into the public, character-offset types.
+into the public, character-offset types. :class:`FastPath` runs all of them on one doc with the
+token columns read once (what :mod:`nlp.detector` uses); it gives exactly what they give one by
+one.
 """
 
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +32,7 @@ from spacy.attrs import IS_PUNCT, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.lookups import Lookups
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher.levenshtein import levenshtein_compare
 from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
@@ -79,7 +83,7 @@ class WishHit:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Trigger:
     start: int
     end: int
@@ -88,7 +92,7 @@ class _Trigger:
     max_scope: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     start: int
     end: int
@@ -99,8 +103,11 @@ class _Mention:
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
-#: A gate's further requirements, ready to test: (word hashes, or substrings when no hashes).
+#: Requirements ready to test: (word hashes, or substrings when no hashes).
 _Rest = tuple[tuple[frozenset[int], frozenset[str]], ...]
+#: The same, split for speed: per required word its hashes; per required text its forms;
+#: and the pattern's regex and typo tokens, tested on the doc's words.
+_Needs = tuple[tuple[frozenset[int], ...], tuple[frozenset[str], ...], tuple["_TokenTest", ...]]
 
 _WORD_KEYS = ("NORM", "LEMMA")
 _GATE_ATTRS = [NORM, LEMMA]
@@ -202,16 +209,121 @@ def _phrases(tp: list[TokenPattern]) -> list[tuple[str, ...]] | None:
 class _Group:
     """Matcher patterns that share their gate: run only when the doc meets every requirement."""
 
-    __slots__ = ("matcher", "patterns", "reach", "rest")
+    __slots__ = (
+        "after",
+        "aligned",
+        "before",
+        "gate_tests",
+        "gate_words",
+        "lemmas",
+        "matcher",
+        "patterns",
+        "reach",
+        "rest",
+    )
 
-    def __init__(self, matcher: Matcher, rest: _Rest) -> None:
+    def __init__(self, matcher: Matcher, rest: _Rest, gate_words: frozenset[int]) -> None:
         self.matcher = matcher
-        self.rest = rest
+        #: The gate's further requirement, which every pattern has.
+        self.rest = _needs(rest, ())
+        #: The hashes of the first gate word (empty when the gate is not a word).
+        self.gate_words = gate_words
         #: Per pattern, all its required words (beyond the gate): the matcher runs only when
         #: one pattern has them all, which saves most calls that would find nothing.
-        self.patterns: list[_Rest] = []
+        self.patterns: list[_Needs] = []
         #: The most tokens one of its patterns can span: matches lie this close to the gate.
         self.reach = 0
+        #: The most tokens a match can have before and after the token that holds the first
+        #: gate word: a tighter window than ``reach`` on either side. None when a pattern ends
+        #: in an optional token: spaCy's Matcher reports such a match at the end of what it is
+        #: given, so the window's end would change the order of the matches.
+        self.before: int | None = 0
+        self.after: int | None = 0
+        #: When the gate is a text: the regex or typo token of each pattern it comes from,
+        #: whose matching words are where the matches lie (empty: no window).
+        self.gate_tests: list[_TokenTest] | None = None if gate_words else []
+        #: Whether a pattern has a gap, so that which tokens matched it matters (spaCy's
+        #: alignments cost time: without one, every matched token is evidence).
+        self.aligned = False
+        #: Whether a pattern tests lemmas (the doc's lemmas must be set before it runs).
+        self.lemmas = False
+
+    def add_window(
+        self,
+        tp: list[TokenPattern],
+        gate: tuple[str, frozenset[str]] | None,
+        tests: dict[int, _TokenTest],
+    ) -> None:
+        """Widen :attr:`before`/:attr:`after` for one more pattern (``tests``: its regex and
+        typo tokens by place)."""
+        self.reach = max(self.reach, _reach(tp))
+        if self.before is None or self.after is None:
+            return
+        at = None
+        if gate is not None:
+            at = next((k for k, tok in enumerate(tp) if _requirement(tok) == gate), None)
+        if self.gate_tests is not None:
+            test = tests.get(at) if at is not None else None
+            if test is None:
+                at = None
+            elif test not in self.gate_tests:
+                self.gate_tests.append(test)
+        if at is None or tp[-1].get("OP"):
+            self.before = self.after = None
+            return
+        self.before = max(self.before, _reach(tp[:at]))
+        self.after = max(self.after, _reach(tp[at + 1 :]))
+
+
+def _requirement(tok: TokenPattern) -> tuple[str, frozenset[str]] | None:
+    """The first requirement :func:`_requirements` takes from one token, or None."""
+    found = _requirements([tok], set())
+    return found[0] if len(found) == 1 else None
+
+
+class _TokenTest:
+    """A regex or typo (FUZZY1) token tested on a word's lower-cased form just as spaCy's
+    Matcher tests it, with the answer remembered per word."""
+
+    __slots__ = ("_no", "_strings", "_test", "_yes")
+
+    def __init__(self, strings: Any, test: Callable[[str], bool]) -> None:
+        self._strings = strings
+        self._test = test
+        self._yes: set[int] = set()
+        self._no: set[int] = set()
+
+    @classmethod
+    def of(cls, strings: Any, tok: TokenPattern) -> _TokenTest | None:
+        lower = tok.get("LOWER")
+        if tok.get("OP") or not isinstance(lower, dict) or len(tok) != 1 or len(lower) != 1:
+            return None
+        if "REGEX" in lower:
+            search = re.compile(str(lower["REGEX"])).search
+            return cls(strings, lambda word: search(word) is not None)
+        if "FUZZY1" in lower:
+            target = str(lower["FUZZY1"])
+            return cls(
+                strings, lambda word: word == target or bool(levenshtein_compare(word, target, 1))
+            )
+        return None
+
+    def passes(self, lower: int) -> bool:
+        """Whether the word whose lower-cased form has hash ``lower`` matches the token."""
+        if lower in self._yes:
+            return True
+        if lower in self._no:
+            return False
+        ok = self._test(self._strings[lower])
+        if len(self._yes) + len(self._no) < _LEMMA_CACHE_SIZE:
+            (self._yes if ok else self._no).add(lower)
+        return ok
+
+    def any_of(self, lowers: set[int]) -> bool:
+        """Whether one of the words (hashes of lower-cased forms) matches the token."""
+        if not self._yes.isdisjoint(lowers):
+            return True
+        return any(self.passes(h) for h in lowers.difference(self._no))
 
 
 class _Compiled:
@@ -236,23 +348,49 @@ class _Compiled:
         self._by_word: dict[int, list[_Group]] = {}
         self._by_sub: list[tuple[frozenset[str], _Group]] = []
         self._always: list[_Group] = []
+        #: The keys of ``_by_word``, to intersect with a doc's words in one set operation.
+        self._word_keys: frozenset[int] = frozenset()
+        #: ``_by_word`` with each group's second gate word (empty: not a word), to drop the
+        #: groups a doc does not have both of in one pass.
+        self._by_words: dict[int, list[tuple[frozenset[int], _Group]]] = {}
+        #: Every text of ``_by_sub`` with the place of its group there.
+        self._subs: list[tuple[str, int]] = []
         #: Every compiled pattern as (match key, kind, token pattern), for :class:`Prefilter`.
         self.compiled: list[tuple[str, str, list[TokenPattern]]] = []
+        self._tests: dict[str, _TokenTest | None] = {}
 
     def _group_for(self, reqs: list[tuple[str, frozenset[str]]]) -> _Group:
         gate: Gate = tuple(reqs[:2])
         group = self._groups.get(gate)
         if group is None:
-            group = _Group(Matcher(self.vocab, validate=True), self._rest(gate[1:]))
+            gate_words = frozenset(
+                self.strings.add(w) for w in (gate[0][1] if gate and gate[0][0] == "word" else ())
+            )
+            group = _Group(Matcher(self.vocab, validate=True), self._rest(gate[1:]), gate_words)
             self._groups[gate] = group
             if not gate:
                 self._always.append(group)
             elif gate[0][0] == "word":
+                second = group.rest[0][0] if group.rest[0] else frozenset()
                 for w in gate[0][1]:
-                    self._by_word.setdefault(self.strings.add(w), []).append(group)
+                    h = self.strings.add(w)
+                    self._by_word.setdefault(h, []).append(group)
+                    self._by_words.setdefault(h, []).append((second, group))
+                self._word_keys = frozenset(self._by_word)
             else:
+                self._subs.extend((w, len(self._by_sub)) for w in sorted(gate[0][1]))
                 self._by_sub.append((gate[0][1], group))
         return group
+
+    def _test(self, tok: TokenPattern) -> _TokenTest | None:
+        """The shared :class:`_TokenTest` of a regex or typo token (None for other tokens)."""
+        lower = tok.get("LOWER")
+        if not isinstance(lower, dict) or tok.get("OP"):
+            return None
+        key = repr(sorted(tok.items()))
+        if key not in self._tests:
+            self._tests[key] = _TokenTest.of(self.strings, tok)
+        return self._tests[key]
 
     def _rest(self, reqs: list[tuple[str, frozenset[str]]] | Gate) -> _Rest:
         return tuple(
@@ -279,69 +417,201 @@ class _Compiled:
                     reqs = _requirements(tp, self.stop_words)
                     group = self._group_for(reqs)
                     group.matcher.add(sub, [tp])
-                    group.patterns.append(self._rest(reqs[1:]))
-                    group.reach = max(group.reach, _reach(tp))
+                    tests = {k: t for k, tok in enumerate(tp) if (t := self._test(tok))}
+                    group.patterns.append(_needs(self._rest(reqs[1:]), tuple(tests.values())))
+                    group.add_window(tp, reqs[0] if reqs else None, tests)
+                    group.aligned = group.aligned or any(is_gap(t) for t in tp)
+                    group.lemmas = group.lemmas or any("LEMMA" in t for t in tp)
         except (ValueError, KeyError) as exc:
             raise PatternFileError(file, [f"entry {entry!r}: {exc}"]) from exc
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int, list[int]]]:
+    def __call__(self, doc: Doc) -> list[_Match]:
         """Matches as (key, start, end, pattern index of each matched token)."""
-        out: list[tuple[int, int, int, list[int]]] = [
+        columns: Any = doc.to_array(_GATE_ATTRS).T.tolist() if len(doc) else ([], [])
+        norm, lemma = columns
+        return self.match(doc, norm, lemma, _lazy_lowered(doc))
+
+    def match(
+        self,
+        doc: Doc,
+        norm: list[int],
+        lemma: list[int],
+        lowered: Callable[[], str],
+        *,
+        lower: list[int] | None = None,
+        set_lemmas: Callable[[], None] | None = None,
+    ) -> list[_Match]:
+        """:meth:`__call__` on the doc's NORM and LEMMA columns, already read; ``lowered`` gives
+        a text holding every token's lower-cased form (it only decides which groups run, so a
+        text holding more, such as the lower-cased utterance, gives the same matches);
+        ``lower``: the LOWER column, if at hand; ``set_lemmas``: sets the doc's lemmas, when
+        they are not set yet (called before a Matcher that tests them runs)."""
+        out: list[_Match] = [
             (m, start, end, list(range(end - start))) for m, start, end in self._phrase_matcher(doc)
         ]
-        hashes: Any = doc.to_array(_GATE_ATTRS).ravel().tolist()
-        words: set[int] = set(hashes)
-        lowered: str | None = None
-
-        def get_lowered() -> str:
-            nonlocal lowered
-            if lowered is None:
-                lowered = _lowered_words(doc)
-            return lowered
-
-        # Where each group's first gate word occurs (token index), to match only near it.
-        near: dict[int, list[int]] = {}
-        groups: dict[int, _Group] = {}
-        for i, h in enumerate(hashes):
-            hit = self._by_word.get(h)
-            if hit:
-                for g in hit:
-                    groups[id(g)] = g
-                    near.setdefault(id(g), []).append(i // 2)
-        for g in self._always:
-            groups[id(g)] = g
-        for subs, g in self._by_sub:
-            if any(w in get_lowered() for w in subs):
-                groups[id(g)] = g
+        words: set[int] = set(norm)
+        words.update(lemma)
         n = len(doc)
-        for key, g in groups.items():
-            if g.rest and not self._meets(g.rest, words, get_lowered):
-                continue
-            if not any(self._meets(p, words, get_lowered) for p in g.patterns):
-                continue
-            spots = near.get(key)
-            start, end = 0, n
-            if spots is not None:
-                # spaCy's Matcher walks every token of what it is given in Python; a window
-                # around the gate word holds every possible match and is far shorter.
-                start = max(0, min(spots) - g.reach)
-                end = min(n, max(spots) + g.reach + 1)
-            found: Any = g.matcher(doc[start:end] if end - start < n else doc, with_alignments=True)
-            if start:
+        doc_words = _DocWords(doc, words, lowered, lower)
+        meets = doc_words.meets
+        # (group, window start, window end), in the order the groups' first gate words occur
+        # (a token's norm before its lemma), then the other groups.
+        todo: list[tuple[_Group, int, int]] = []
+        hit = words & self._word_keys
+        if hit:
+            by_word = self._by_word
+            by_words = self._by_words
+            # The groups with both gate words (a set operation each), then the rest.
+            candidates = {
+                g: None
+                for h in hit
+                for second, g in by_words[h]
+                if not second or not words.isdisjoint(second)
+            }
+            ready = [(_first_spot(g, norm, lemma, by_word), g) for g in candidates if meets(g)]
+            if len(ready) > 1:
+                ready.sort(key=lambda r: r[0])
+            for (first, _, _), g in ready:
+                last = _last_spot(g.gate_words, norm, lemma)
+                if g.before is not None and g.after is not None:
+                    # spaCy's Matcher walks every token of what it is given in Python; a
+                    # window around the gate words holds every possible match.
+                    todo.append((g, max(0, first - g.before), min(n, last + g.after + 1)))
+                else:
+                    todo.append((g, max(0, first - g.reach), min(n, last + g.reach + 1)))
+        for g in self._always:
+            if meets(g):
+                todo.append((g, 0, n))
+        if self._subs:
+            text = lowered()
+            places = sorted({at for w, at in self._subs if w in text})
+            for at in places:
+                g = self._by_sub[at][1]
+                if meets(g):
+                    if g.gate_tests and g.before is not None and g.after is not None:
+                        # Matches lie around the words that match a pattern's gate token.
+                        spots = doc_words.spots(g.gate_tests)
+                        start = max(0, spots[0] - g.before)
+                        todo.append((g, start, min(n, spots[-1] + g.after + 1)))
+                    else:
+                        todo.append((g, 0, n))
+        for g, start, end in todo:
+            if g.lemmas and set_lemmas is not None:
+                set_lemmas()
+            span = doc[start:end] if end - start < n else doc
+            if g.aligned:
+                found: Any = g.matcher(span, with_alignments=True)
                 out.extend((m, a + start, b + start, al) for m, a, b, al in found)
             else:
-                out.extend(found)
+                found = g.matcher(span)
+                out.extend((m, a + start, b + start, list(range(b - a))) for m, a, b in found)
         return out
 
-    @staticmethod
-    def _meets(rest: _Rest, words: set[int], lowered: Callable[[], str]) -> bool:
-        for hashes, subs in rest:
-            if hashes:
-                if words.isdisjoint(hashes):
-                    return False
-            elif not any(w in lowered() for w in subs):
-                return False
-        return True
+
+class _DocWords:
+    """What the gates of one doc are tested on: its words (norms and lemmas), its
+    lower-cased text and its lower-cased words, the last two read when first needed."""
+
+    __slots__ = ("_doc", "_lower", "_lower_set", "_lowered", "words")
+
+    def __init__(
+        self,
+        doc: Doc,
+        words: set[int],
+        lowered: Callable[[], str],
+        lower: list[int] | None,
+    ) -> None:
+        self._doc = doc
+        self.words = words
+        self._lowered = lowered
+        self._lower = lower
+        self._lower_set: set[int] | None = None
+
+    def _lowers(self) -> list[int]:
+        if self._lower is None:
+            self._lower = self._doc.to_array(LOWER).tolist() if len(self._doc) else []
+        return self._lower
+
+    def _lower_words(self) -> set[int]:
+        if self._lower_set is None:
+            self._lower_set = set(self._lowers())
+        return self._lower_set
+
+    def meets(self, g: _Group) -> bool:
+        """Whether one of the patterns of ``g`` has all its required words (as a norm or
+        lemma), texts (in the lower-cased text) and regex or typo tokens (some word matches
+        each): without that, its Matcher cannot find anything."""
+        words = self.words
+        hashes, texts, _ = g.rest
+        if hashes and any(map(words.isdisjoint, hashes)):
+            return False  # the word every pattern of the group needs
+        if texts and not self._has_texts(texts):
+            return False
+        for hashes, texts, tests in g.patterns:
+            if any(map(words.isdisjoint, hashes)):
+                continue
+            if texts and not self._has_texts(texts):
+                continue
+            if tests and not all(t.any_of(self._lower_words()) for t in tests):
+                continue
+            return True
+        return False
+
+    def _has_texts(self, texts: tuple[frozenset[str], ...]) -> bool:
+        lowered = self._lowered()
+        return all(any(t in lowered for t in forms) for forms in texts)
+
+    def spots(self, tests: list[_TokenTest]) -> list[int]:
+        """The tokens whose word matches one of ``tests``."""
+        return [i for i, h in enumerate(self._lowers()) if any(t.passes(h) for t in tests)]
+
+
+def _needs(rest: _Rest, tests: tuple[_TokenTest, ...]) -> _Needs:
+    return (
+        tuple(hashes for hashes, _ in rest if hashes),
+        tuple(texts for hashes, texts in rest if not hashes),
+        tests,
+    )
+
+
+#: One match: (key, start, end, pattern index of each matched token).
+_Match = tuple[int, int, int, list[int]]
+
+
+def _first_spot(
+    g: _Group, norm: list[int], lemma: list[int], by_word: dict[int, list[_Group]]
+) -> tuple[int, int, int]:
+    """Where ``g`` is first met walking the doc's tokens (norm, then lemma) and the groups of
+    each word in turn: (token, 0 for the norm or 1 for the lemma, place among the word's
+    groups)."""
+    words = g.gate_words
+    for i, h in enumerate(norm):
+        if h in words:
+            return i, 0, by_word[h].index(g)
+        h_lemma = lemma[i]
+        if h_lemma in words:
+            return i, 1, by_word[h_lemma].index(g)
+    raise AssertionError("a group met by a word has that word")
+
+
+def _last_spot(words: frozenset[int], norm: list[int], lemma: list[int]) -> int:
+    """The last token whose norm or lemma is one of ``words``."""
+    for i in range(len(norm) - 1, -1, -1):
+        if norm[i] in words or lemma[i] in words:
+            return i
+    raise AssertionError("a group met by a word has that word")
+
+
+def _lazy_lowered(doc: Doc) -> Callable[[], str]:
+    """``_lowered_words(doc)``, worked out on the first call only."""
+    memo: list[str] = []
+
+    def get() -> str:
+        if not memo:
+            memo.append(_lowered_words(doc))
+        return memo[0]
+
+    return get
 
 
 _Test = tuple[str, frozenset[str]]
@@ -418,47 +688,62 @@ class Prefilter:
                 return frozenset(h for w in values for h in forms[w]), ()
             return frozenset(), tuple(sorted(values, key=len))
 
-        #: Patterns by their rarest word: the further tests each still needs.
-        self._by_word: dict[int, list[tuple[_HashTest, ...]]] = {}
+        #: Patterns by their rarest word: the further tests each still needs (words, texts).
+        self._by_word: dict[int, list[_SplitTests]] = {}
         #: Patterns whose rarest condition is a text ("scheidings", "kanker").
-        self._by_sub: list[tuple[tuple[str, ...], tuple[_HashTest, ...]]] = []
+        self._by_sub: list[tuple[tuple[str, ...], _SplitTests]] = []
         for tests in per_pattern:
             if not tests:
                 continue
             first, *rest = (compiled(t) for t in tests)
-            rest_t = tuple(rest)
+            split = (
+                tuple(words for words, _ in rest if words),
+                tuple(subs for words, subs in rest if not words),
+            )
             if first[0]:
                 for h in first[0]:
-                    self._by_word.setdefault(h, []).append(rest_t)
+                    self._by_word.setdefault(h, []).append(split)
             else:
-                self._by_sub.append((first[1], rest_t))
+                self._by_sub.append((first[1], split))
+        self._word_keys = frozenset(self._by_word)
+        #: Every text of ``_by_sub`` with the place of its pattern there.
+        self._subs = [(t, at) for at, (texts, _) in enumerate(self._by_sub) for t in texts]
 
     def __call__(self, doc: Doc, lowered: str) -> bool:
         """True when ``doc`` (tokenised, nothing else yet) may match; ``lowered`` is its text
         in lower case."""
         if self.always:
             return True
-        column: Any = doc.to_array(_PREFILTER_ATTRS).ravel().tolist()
-        hashes: set[int] = set(column)
+        columns: Any = doc.to_array(_PREFILTER_ATTRS).T.tolist() if len(doc) else ([], [])
+        return self.passes(columns[0], columns[1], lowered)
+
+    def passes(self, norm: list[int], lower: list[int], lowered: str) -> bool:
+        """:meth:`__call__` on the doc's NORM and LOWER columns, already read."""
+        if self.always:
+            return True
+        hashes: set[int] = set(norm)
+        hashes.update(lower)
         by_word = self._by_word
-        for h in hashes:
-            for rest in by_word.get(h, ()):
-                if _all_met(rest, hashes, lowered):
-                    return True
-        for subs, rest in self._by_sub:
-            if any(s in lowered for s in subs) and _all_met(rest, hashes, lowered):
+        disjoint = hashes.isdisjoint
+        for h in hashes & self._word_keys:
+            for words, texts in by_word[h]:
+                if any(map(disjoint, words)):
+                    continue
+                if texts and not all(any(t in lowered for t in forms) for forms in texts):
+                    continue
                 return True
+        for at in {at for t, at in self._subs if t in lowered}:
+            words, texts = self._by_sub[at][1]
+            if any(map(disjoint, words)):
+                continue
+            if texts and not all(any(t in lowered for t in forms) for forms in texts):
+                continue
+            return True
         return False
 
 
-def _all_met(tests: tuple[_HashTest, ...], hashes: set[int], lowered: str) -> bool:
-    for words, subs in tests:
-        if words:
-            if words.isdisjoint(hashes):
-                return False
-        elif not any(s in lowered for s in subs):
-            return False
-    return True
+#: A pattern's further prefilter tests: word hashes (one must occur), texts (one must occur).
+_SplitTests = tuple[tuple[frozenset[int], ...], tuple[tuple[str, ...], ...]]
 
 
 def _words_of(tp: list[TokenPattern]) -> set[str]:
@@ -535,17 +820,30 @@ class Speller:
             return doc
         doc.user_data[_SPELLED] = True
         lowers: Any = doc.to_array([LOWER]).tolist()
-        for i, h in enumerate(lowers):
-            if h in self._known:
-                continue
-            fixed = self._cache.get(h)
+        self.correct(doc, lowers, None)
+        return doc
+
+    def correct(self, doc: Doc, lowers: list[int], norms: list[int] | None) -> None:
+        """Give the mistyped tokens of ``doc`` (its LOWER column: ``lowers``) their event word
+        as NORM, in the doc and in ``norms`` (its NORM column) when given."""
+        unknown = set(lowers)
+        unknown.difference_update(self._known)  # a set operation: most turns have no such word
+        if not unknown:
+            return
+        cache = self._cache
+        for h in unknown:
+            fixed = cache.get(h)
             if fixed is None:
                 fixed = self._correct(h)
-                if len(self._cache) < _LEMMA_CACHE_SIZE:
-                    self._cache[h] = fixed
+                if len(cache) < _LEMMA_CACHE_SIZE:
+                    cache[h] = fixed
             if fixed:
-                doc[i].norm_ = self._strings[fixed]
-        return doc
+                word = self._strings[fixed]
+                for i, lower in enumerate(lowers):
+                    if lower == h:
+                        doc[i].norm_ = word
+                        if norms is not None:
+                            norms[i] = fixed
 
     def _correct(self, lower_hash: int) -> int:
         """The hash of the event word ``lower_hash`` is a typo of, or 0."""
@@ -602,13 +900,24 @@ def _pattern_file(
 
 def _longest_first(spans: list[Any]) -> list[Any]:
     """Keep the longest of overlapping spans (spaCy's filter_spans, for plain tuples)."""
+    if len(spans) < 2:
+        return list(spans)
     kept: list[Any] = []
     taken: set[int] = set()
-    for s in sorted(spans, key=lambda s: (s.end - s.start, -s.start), reverse=True):
-        if not any(i in taken for i in range(s.start, s.end)):
+    for s in sorted(spans, key=_length_then_start, reverse=True):
+        covered = range(s.start, s.end)
+        if taken.isdisjoint(covered):
             kept.append(s)
-            taken.update(range(s.start, s.end))
-    return sorted(kept, key=lambda s: s.start)
+            taken.update(covered)
+    kept.sort(key=_START)
+    return kept
+
+
+def _length_then_start(s: Any) -> tuple[int, int]:
+    return s.end - s.start, -s.start
+
+
+_START = operator.attrgetter("start")
 
 
 #: Same-type evidence this close together is one event ("diagnose ... kanker", "diagnosed with
@@ -616,14 +925,14 @@ def _longest_first(spans: list[Any]) -> list[Any]:
 MERGE_GAP = 2
 
 
-def _merge_close(doc: Doc, hits: list[EventHit]) -> list[EventHit]:
+def _merge_close(is_start: Callable[[int], bool], hits: list[EventHit]) -> list[EventHit]:
     merged: list[EventHit] = []
     for hit in hits:
         prev = merged[-1] if merged else None
         if (
             prev is not None
             and hit.start - prev.end <= MERGE_GAP
-            and not any(doc[i].is_sent_start for i in range(prev.end, hit.start + 1))
+            and not any(is_start(i) for i in range(prev.end, hit.start + 1))
         ):
             prev.end = max(prev.end, hit.end)
             prev.literal = tuple(sorted({*prev.literal, *hit.literal}))
@@ -643,27 +952,51 @@ class ArraySentencizer:
         self._punct = frozenset(nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
-        if not n:
-            return doc
-        # SENT_START is signed (1 start, -1 not); from_array takes uint64, so -1 wraps.
-        starts: Any = numpy.full((n, 1), _NOT_START, dtype=numpy.uint64)
-        starts[0, 0] = 1
-        # From the arrays: ``doc.text`` would build a Python Token per word.
-        arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
-        ender = [orth in self._punct for orth, _ in arr]
-        if any(ender):
-            i = 0
-            for p in (j for j, e in enumerate(ender) if e):
-                if p < i:
-                    continue
-                i = p + 1
-                while i < n and (arr[i][1] or ender[i]):
-                    i += 1
-                if i < n:
-                    starts[i, 0] = 1
-        doc.from_array([SENT_START], starts)
+        if len(doc):
+            # From the arrays: ``doc.text`` would build a Python Token per word.
+            orth, punct = doc.to_array([ORTH, IS_PUNCT]).T.tolist()
+            self.apply(doc, orth, punct)
         return doc
+
+    def apply(self, doc: Doc, orth: list[int], punct: list[int]) -> list[int]:
+        """Set the sentence starts of a non-empty ``doc`` from its ORTH and IS_PUNCT columns;
+        return each token's sentence number."""
+        starts, sent_of = self.starts(orth, punct)
+        # SENT_START is signed (1 start, -1 not); from_array takes uint64, so -1 wraps.
+        column: Any = numpy.full((len(orth), 1), _NOT_START, dtype=numpy.uint64)
+        column[0, 0] = 1
+        for i in starts:
+            column[i, 0] = 1
+        doc.from_array([SENT_START], column)
+        return sent_of
+
+    def starts(self, orth: list[int], punct: list[int]) -> tuple[list[int], list[int]]:
+        """The tokens after the first that start a sentence, and each token's sentence number,
+        from a non-empty doc's ORTH and IS_PUNCT columns."""
+        n = len(orth)
+        starts: list[int] = []
+        punct_orths = self._punct
+        if punct_orths.isdisjoint(orth):
+            return starts, [0] * n
+        ender = [o in punct_orths for o in orth]
+        i = 0
+        for p in [j for j, e in enumerate(ender) if e]:
+            if p < i:
+                continue
+            i = p + 1
+            while i < n and (punct[i] or ender[i]):
+                i += 1
+            if i < n:
+                starts.append(i)
+        sent_of = [0] * n
+        if starts:
+            number = 0
+            at = 0
+            for number, start in enumerate(starts, 1):
+                sent_of[at:start] = [number - 1] * (start - at)
+                at = start
+            sent_of[at:] = [number] * (n - at)
+        return starts, sent_of
 
 
 _NOT_START = numpy.uint64(2**64 - 1)
@@ -709,23 +1042,38 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         return self._lookup_table
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        lowers = doc.to_array([LOWER])
-        cache = self._cache
-        strings = doc.vocab.strings
-        lemmas = []
-        for h in lowers.tolist():
-            lemma = cache.get(h)
-            if lemma is None:
-                lower = strings[h]
-                lemma = strings.add(self._lookup_table.get(lower, lower))
-                if len(cache) < _LEMMA_CACHE_SIZE:
-                    cache[h] = lemma
-            lemmas.append(lemma)
+        if len(doc):
+            lowers: Any = doc.to_array(LOWER).tolist()
+            self.apply(doc, lowers)
+        return doc
+
+    def apply(self, doc: Doc, lowers: list[int]) -> list[int]:
+        """Set the lemmas of a non-empty ``doc`` from its LOWER column; return them."""
+        lemmas = self.lemmas(doc, lowers)
+        self.write(doc, lemmas)
+        return lemmas
+
+    @staticmethod
+    def write(doc: Doc, lemmas: list[int]) -> None:
+        """Set the lemmas of a non-empty ``doc`` (from :meth:`lemmas`)."""
         column: Any = numpy.asarray(lemmas, dtype=numpy.uint64).reshape(-1, 1)
         doc.from_array([LEMMA], column)
-        return doc
+
+    def lemmas(self, doc: Doc, lowers: list[int]) -> list[int]:
+        """The lemma hashes of the words of ``doc`` (its LOWER column), not set in it."""
+        cache = self._cache
+        lemmas: list[Any] = list(map(cache.get, lowers))
+        if None in lemmas:
+            strings = doc.vocab.strings
+            for i, known in enumerate(lemmas):
+                if known is None:
+                    h = lowers[i]
+                    lower = strings[h]
+                    lemma = strings.add(self._lookup_table.get(lower, lower))
+                    if len(cache) < _LEMMA_CACHE_SIZE:
+                        cache[h] = lemma
+                    lemmas[i] = lemma
+        return lemmas
 
 
 #: Distinct words whose lemma hash is remembered; bounds memory on endless, varied input.
@@ -782,11 +1130,41 @@ class LifeEventMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.speller is not None:
             doc = self.speller(doc)
+        columns: Any = doc.to_array(_GATE_ATTRS).T.tolist() if len(doc) else ([], [])
+        norm, lemma = columns
+        starts: list[bool] = []
+
+        def is_start(i: int) -> bool:
+            if not starts:
+                starts.extend(f == 1 for f in doc.to_array(SENT_START).tolist())
+            return starts[i]
+
+        events, wishes = self.apply(doc, norm, lemma, _lazy_lowered(doc), is_start=is_start)
+        doc._.life_events = events
+        doc._.customer_wishes = wishes
+        return doc
+
+    def apply(
+        self,
+        doc: Doc,
+        norm: list[int],
+        lemma: list[int],
+        lowered: Callable[[], str],
+        *,
+        is_start: Callable[[int], bool],
+        lower: list[int] | None = None,
+        set_lemmas: Callable[[], None] | None = None,
+    ) -> tuple[list[EventHit], list[WishHit]]:
+        """Events and wishes of ``doc`` (spelled, sentencised, lemmatised), from its NORM and
+        LEMMA columns (and LOWER, if at hand); ``is_start(i)``: token ``i`` starts a
+        sentence."""
         events: list[EventHit] = []
         wishes: list[WishHit] = []
         vetoes: list[tuple[int, int, frozenset[EventType]]] = []
         meta = self._c.meta
-        for match_id, start, end, align in self._c(doc):
+        for match_id, start, end, align in self._c.match(
+            doc, norm, lemma, lowered, lower=lower, set_lemmas=set_lemmas
+        ):
             kind, payload, gaps = meta[match_id]
             if kind == "event":
                 literal = tuple(start + i for i, a in enumerate(align) if not gaps[a])
@@ -812,13 +1190,11 @@ class LifeEventMatcher:
                 (
                     ev
                     for group in by_type.values()
-                    for ev in _merge_close(doc, _longest_first(group))
+                    for ev in _merge_close(is_start, _longest_first(group))
                 ),
                 key=lambda e: (e.start, e.end),
             )
-        doc._.life_events = events
-        doc._.customer_wishes = _longest_first(wishes) if len(wishes) > 1 else wishes
-        return doc
+        return events, _longest_first(wishes) if len(wishes) > 1 else wishes
 
 
 @Language.factory("life_events", default_config={"data_dir": ""})
@@ -842,6 +1218,7 @@ class EventContext:
         if data.correction_cues:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
         self._prepositions = frozenset(data.prepositions)
+        self._preposition_hashes = frozenset(nlp.vocab.strings.add(w) for w in self._prepositions)
         self._customer_roles: dict[EventType, frozenset[Role]] = {
             t: frozenset(r) for t, r in data.customer_roles.items()
         }
@@ -851,31 +1228,59 @@ class EventContext:
         if not events:
             # Nothing to put in context: skip the matcher (most turns in a call carry no event).
             return doc
+        norm, lemma = doc.to_array(_GATE_ATTRS).T.tolist()
+        kept, correction = self.apply(
+            doc, norm, lemma, _lazy_lowered(doc), sent_of=_sentence_index(doc), events=events
+        )
+        if correction:
+            doc._.correction = True
+        doc._.life_events = kept
+        return doc
+
+    def apply(
+        self,
+        doc: Doc,
+        norm: list[int],
+        lemma: list[int],
+        lowered: Callable[[], str],
+        *,
+        sent_of: list[int],
+        events: list[EventHit],
+        lower: list[int] | None = None,
+        set_lemmas: Callable[[], None] | None = None,
+    ) -> tuple[list[EventHit], bool]:
+        """Set the context flags of ``events`` (not empty) in ``doc``, from its NORM and LEMMA
+        columns (and LOWER, if at hand) and each token's sentence number; return the events
+        that stay, and whether the doc carries a correction cue."""
         triggers: list[_Trigger] = []
         mentions: list[_Mention] = []
         terminators: set[int] = set()
+        correction = False
         meta = self._c.meta
-        for match_id, start, end, _ in self._c(doc):
+        prepositions = self._preposition_hashes
+        for match_id, start, end, _ in self._c.match(
+            doc, norm, lemma, lowered, lower=lower, set_lemmas=set_lemmas
+        ):
             kind, payload, _ = meta[match_id]
             if kind == "trigger":
                 cat, direction, scope = payload
                 triggers.append(_Trigger(start, end, cat, direction, scope))
             elif kind == "person":
-                prep = start > 0 and doc[start - 1].norm_ in self._prepositions
+                prep = start > 0 and norm[start - 1] in prepositions
                 mentions.append(_Mention(start, end, payload, prep))
             elif kind == "terminator":
                 terminators.update(range(start, end))
             else:
-                doc._.correction = True
+                correction = True
         # Longest trigger wins an overlap; triggers on the very same words all count, unless
         # one of them is a pseudo-trigger ("niet alleen"), which silences that stretch.
-        spans = {(t.start, t.end) for t in _longest_first(triggers)}
-        silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
-        triggers = [
-            t for t in triggers if (t.start, t.end) in spans and (t.start, t.end) not in silenced
-        ]
+        if len(triggers) > 1:
+            spans = {(t.start, t.end) for t in _longest_first(triggers)}
+            triggers = [t for t in triggers if (t.start, t.end) in spans]
+        if any(t.category == Category.PSEUDO for t in triggers):
+            silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
+            triggers = [t for t in triggers if (t.start, t.end) not in silenced]
         mentions = _longest_first(mentions)
-        sent_of = _sentence_index(doc)
         for ev in events:
             for t in triggers:
                 if _in_scope(t, ev, terminators, sent_of):
@@ -896,8 +1301,7 @@ class EventContext:
                     and role not in self._customer_roles.get(ev.type, frozenset())
                 ):
                     ev.experiencer = "other"
-        doc._.life_events = [ev for ev in events if not ev.dropped]
-        return doc
+        return [ev for ev in events if not ev.dropped], correction
 
 
 @Language.factory("life_event_context", default_config={"data_dir": ""})
@@ -917,14 +1321,18 @@ def _sentence_index(doc: Doc) -> list[int]:
 
 def _clear(a: int, b: int, terminators: set[int]) -> bool:
     """No terminator among tokens a..b-1."""
-    return not any(i in terminators for i in range(a, b))
+    return terminators.isdisjoint(range(a, b))
 
 
 def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[int]) -> bool:
     lit = ev.literal or (ev.start,)
-    in_evidence = [i in lit for i in range(t.start, t.end)]
-    if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
-        return False  # the trigger word is part of the evidence ("ik kom niet rond")
+    if t.end - t.start == 1:
+        if t.start in lit:
+            return False  # the trigger word is part of the evidence ("ik kom niet rond")
+    else:
+        in_evidence = [i in lit for i in range(t.start, t.end)]
+        if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
+            return False
     if t.category == Category.HISTORICAL:
         # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar".
         terminators = set()
@@ -1018,3 +1426,109 @@ def _antecedent(pronoun: _Mention | None, mentions: list[_Mention]) -> Role | No
         if m.end <= pronoun.start and m.role not in (Role.PRONOUN, Role.SELF):
             return m.role
     return None
+
+
+#: The columns the fast path reads once per doc.
+_FAST_ATTRS = [LOWER, NORM, ORTH, IS_PUNCT]
+
+
+class FastPath:
+    """The whole rule pipeline (speller, prefilter, sentencizer, lemmatizer, matcher, ConText)
+    on one doc, with the token columns read once and shared: each ``doc.to_array`` and each
+    ``doc._`` lookup costs microseconds, as much as the work itself on a short turn. Gives
+    exactly what calling the components one by one gives; :mod:`nlp.detector` uses it when the
+    pipeline is the standard one (:meth:`of`)."""
+
+    def __init__(
+        self,
+        sentencizer: ArraySentencizer,
+        lemmatizer: LowercaseLookupLemmatizer,
+        matcher: LifeEventMatcher,
+        context: EventContext,
+    ) -> None:
+        assert matcher.prefilter is not None
+        assert matcher.speller is not None
+        self._sentencizer = sentencizer
+        self._lemmatizer = lemmatizer
+        self._matcher = matcher
+        self._context = context
+        self._prefilter = matcher.prefilter
+        self._speller = matcher.speller
+
+    @classmethod
+    def of(cls, nlp: Language) -> FastPath | None:
+        """The fast path for ``nlp`` if its components are exactly the standard ones, else None."""
+        procs = [proc for _, proc in nlp.pipeline]
+        if len(procs) != 4:
+            return None
+        sentencizer, lemmatizer, matcher, context = procs
+        if not (
+            type(sentencizer) is ArraySentencizer
+            and type(lemmatizer) is LowercaseLookupLemmatizer
+            and type(matcher) is LifeEventMatcher
+            and type(context) is EventContext
+            and matcher.prefilter is not None
+            and matcher.speller is not None
+        ):
+            return None
+        return cls(sentencizer, lemmatizer, matcher, context)
+
+    def __call__(
+        self, doc: Doc, text: str, lowered: str, prefilter: bool = True
+    ) -> tuple[list[EventHit], list[WishHit], bool] | None:
+        """Events, wishes and whether there is a correction cue in ``doc`` (just tokenised from
+        ``text``; ``lowered`` is ``text.lower()``), or None when the prefilter (if asked for)
+        says it cannot carry any."""
+        n = len(doc)
+        lower, norm, orth, punct = doc.to_array(_FAST_ATTRS).T.tolist() if n else ([],) * 4
+        self._speller.correct(doc, lower, norm)
+        if prefilter and not self._prefilter.passes(norm, lower, lowered):
+            return None
+        if not n:
+            return [], [], False
+        # Only the starts: spaCy's Matcher (the one reader of the doc's sentence starts here)
+        # tests ``sent_start == 1``, and the first token has it already.
+        starts, sent_of = self._sentencizer.starts(orth, punct)
+        for i in starts:
+            doc[i].is_sent_start = True
+        lemma = self._lemmatizer.lemmas(doc, lower)
+        # Set in the doc only when a Matcher that tests lemmas runs (the gates and the phrase
+        # matcher read the list).
+        lemmas_set: list[bool] = []
+
+        def set_lemmas() -> None:
+            if not lemmas_set:
+                lemmas_set.append(True)
+                self._lemmatizer.write(doc, lemma)
+
+        # The lower-cased text holds every token's lower-cased form (Python lower-cases
+        # character by character, but for the Greek final sigma).
+        if "Σ" in text:
+            words = _lazy_lowered(doc)
+        else:
+
+            def words() -> str:
+                return lowered
+
+        events, wishes = self._matcher.apply(
+            doc,
+            norm,
+            lemma,
+            words,
+            is_start=lambda i: i == 0 or sent_of[i] != sent_of[i - 1],
+            lower=lower,
+            set_lemmas=set_lemmas,
+        )
+        correction = False
+        if events:
+            events, correction = self._context.apply(
+                doc,
+                norm,
+                lemma,
+                words,
+                sent_of=sent_of,
+                events=events,
+                lower=lower,
+                set_lemmas=set_lemmas,
+            )
+        return events, wishes, correction

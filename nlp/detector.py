@@ -11,6 +11,7 @@ Bad input never raises: empty or binary text gives an empty result, text beyond
 
 from __future__ import annotations
 
+import operator
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from nlp.components import LifeEventMatcher
+    from nlp.components import EventHit, FastPath, LifeEventMatcher, WishHit
     from nlp.model import LifeEventModel
 
 MAX_CHARS = 20_000
@@ -139,6 +140,16 @@ class Detector:
                 groups.setdefault(chosen, []).append((i, text, truncated))
         for chosen, group in groups.items():
             pipe = self.pipeline(chosen)
+            fast = _fast_path(pipe)
+            if fast is not None:
+                for i, text, truncated in group:
+                    doc = pipe.make_doc(text)
+                    found = fast(doc, text, text.lower(), self.prefilter)
+                    if found is None:
+                        results[i] = Detection(lang=chosen, truncated=truncated)
+                    else:
+                        results[i] = _detection(found, doc, text, chosen, truncated)
+                continue
             matcher = _matcher(pipe)
             model = _model_component(pipe)
             # The model listens for wording no pattern knows, so every utterance must reach it.
@@ -237,9 +248,42 @@ def _model_component(pipe: Language) -> LifeEventModel | None:
     return component if isinstance(component, LifeEventModel) else None
 
 
+def _fast_path(pipe: Language) -> FastPath | None:
+    """The pipeline's :class:`nlp.components.FastPath` (None unless its components are the
+    standard ones), made once per set of components and kept with the pipeline."""
+    procs = tuple(proc for _, proc in pipe.pipeline)
+    kept: tuple[tuple[object, ...], FastPath | None] | None = getattr(
+        pipe, "_life_events_fast", None
+    )
+    if kept is not None and len(kept[0]) == len(procs) and all(map(operator.is_, kept[0], procs)):
+        return kept[1]
+    from nlp.components import FastPath
+
+    fast = FastPath.of(pipe)
+    pipe._life_events_fast = (procs, fast)  # type: ignore[attr-defined]
+    return fast
+
+
 def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection:
+    return _detection(
+        (doc._.life_events or [], doc._.customer_wishes or [], bool(doc._.correction)),
+        doc,
+        text,
+        lang,
+        truncated,
+    )
+
+
+def _detection(
+    found: tuple[list[EventHit], list[WishHit], bool],
+    doc: Doc,
+    text: str,
+    lang: Lang,
+    truncated: bool,
+) -> Detection:
+    hits, wish_hits, correction = found
     events = []
-    for hit in doc._.life_events or ():
+    for hit in hits:
         start = doc[hit.start].idx
         last = doc[hit.end - 1]
         end = last.idx + len(last.text)
@@ -256,7 +300,7 @@ def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection
             )
         )
     wishes = []
-    for w in doc._.customer_wishes or ():
+    for w in wish_hits:
         start = doc[w.start].idx
         last = doc[w.end - 1]
         end = last.idx + len(last.text)
@@ -266,7 +310,7 @@ def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection
         events=events,
         wishes=wishes,
         truncated=truncated,
-        correction=bool(doc._.correction),
+        correction=correction,
     )
 
 

@@ -117,3 +117,18 @@ def test_prefilter_is_built_from_the_pattern_data(detector: Detector) -> None:
         matcher = detector.pipeline(lang).get_pipe("life_events")
         assert isinstance(matcher, LifeEventMatcher)
         assert matcher.prefilter is not None
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_fast_path_gives_what_the_components_give(
+    detector: Detector, lang: Lang, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The detector's shared-columns fast path against the components called one by one."""
+    import nlp.detector
+
+    texts = _texts(lang)
+    assert nlp.detector._fast_path(detector.pipeline(lang)) is not None
+    fast = detector.detect_many(texts, lang)
+    monkeypatch.setattr(nlp.detector, "_fast_path", lambda pipe: None)
+    slow = detector.detect_many(texts, lang)
+    assert [d.model_dump() for d in fast] == [d.model_dump() for d in slow]
