@@ -1,7 +1,8 @@
 """The spaCy components of the life-event pipeline, registered with ``@Language.factory``.
 
-* ``lowercase_lookup_lemmatizer``: spaCy's lookup lemmatizer (spacy-lookups-data tables), keyed
-  on the lower-cased word so "Overleed" at the start of a sentence still lemmatises.
+* ``lowercase_lookup_lemmatizer``: spaCy's lookup lemmatizer on spacy-lookups-data's tables (as
+  shipped compactly by :mod:`nlp.lemmas`), keyed on the lower-cased word so "Overleed" at the
+  start of a sentence still lemmatises.
 * ``array_sentencizer``: spaCy's rule sentencizer (a sentence starts after ``.``/``!``/``?``),
   computed on the Doc's arrays instead of one Python Token object per word.
 * ``life_events``: matches the event, look-alike (veto) and customer-wish patterns of
