@@ -50,10 +50,18 @@ def _app(engine: Engine, user: str, lang: Lang = "nl", **kw: Any) -> SupervisorA
 
 
 async def _settle(pilot: Pilot[None]) -> None:
-    """Workers start workers (a save reloads the list, which reopens the version): wait twice."""
+    """Workers start workers (a save reloads the list, which reopens the version): wait twice.
+    Then let every table size its columns to the rows it was given (DataTable does that when it
+    is next idle; a snapshot taken before shows header-wide columns)."""
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(40):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions for table in tables):
+            break
+        await pilot.pause(0.05)
     await pilot.pause()
 
 
