@@ -39,9 +39,11 @@ class LemmaTable:
     string hash like spaCy's."""
 
     def __init__(self, keys: numpy.ndarray, values: numpy.ndarray, lemmas: list[str]) -> None:
-        order = numpy.argsort(keys, kind="stable")
-        self._keys = numpy.ascontiguousarray(keys[order], dtype=numpy.uint64)
-        self._values = numpy.ascontiguousarray(values[order], dtype=numpy.uint32)
+        if len(keys) > 1 and not bool(numpy.all(keys[:-1] <= keys[1:])):  # saved files are sorted
+            order = numpy.argsort(keys, kind="stable")
+            keys, values = keys[order], values[order]
+        self._keys = numpy.ascontiguousarray(keys, dtype=numpy.uint64)
+        self._values = numpy.ascontiguousarray(values, dtype=numpy.uint32)
         self._lemmas = lemmas
 
     @classmethod

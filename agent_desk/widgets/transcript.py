@@ -183,9 +183,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._wrapped.clear()
-        self._wrap_width = 0
-        if self.is_mounted:  # restyle the kept lines now (focus, theme), not on the next turn
+        if self.is_mounted:  # restyle the kept lines now if the style changed (re-wraps then)
             self._relayout()
 
     def render_line(self, y: int) -> Strip:
