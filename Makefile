@@ -52,4 +52,4 @@ eval: $(STAMP)
 	$(BIN)/agent-desk eval nlp --split test
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-medspacy .mypy_cache .ruff_cache .pytest_cache

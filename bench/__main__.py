@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS = ("bench_nlp", "bench_guard", "bench_app")
+BENCHMARKS = ("bench_nlp", "bench_guard", "bench_app", "bench_medspacy")
 
 
 def machine() -> dict[str, object]:
