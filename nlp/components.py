@@ -36,7 +36,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.matcher.levenshtein import levenshtein_compare
 from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from nlp.lemmas import lemma_table
 from nlp.patterns import (
@@ -496,10 +496,15 @@ class _Compiled:
                         todo.append((g, start, min(n, spots[-1] + g.after + 1)))
                     else:
                         todo.append((g, 0, n))
+        meets_in = doc_words.meets_in
         for g, start, end in todo:
+            if end - start < n and not meets_in(g, norm, lemma, start, end):
+                continue  # what one of its patterns needs is outside the window: no match
             if g.lemmas and set_lemmas is not None:
                 set_lemmas()
-            span = doc[start:end] if end - start < n else doc
+            # ``Span(doc, start, end)`` is ``doc[start:end]`` without spaCy's Python-level
+            # slice normalising (0 <= start < end <= n here).
+            span = Span(doc, start, end) if end - start < n else doc
             if g.aligned:
                 found: Any = g.matcher(span, with_alignments=True)
                 out.extend((m, a + start, b + start, al) for m, a, b, al in found)
@@ -555,6 +560,29 @@ class _DocWords:
                 continue
             if tests and not all(t.any_of(self._lower_words()) for t in tests):
                 continue
+            return True
+        return False
+
+    def meets_in(self, g: _Group, norm: list[int], lemma: list[int], start: int, end: int) -> bool:
+        """:meth:`meets` for the tokens ``start``..``end - 1`` only (a window around the gate
+        words, which holds every match): whether one of the patterns of ``g`` has all its
+        required words and regex or typo tokens there. Often not, when the doc has them
+        elsewhere, and a Matcher call that cannot find anything is skipped. The texts were
+        checked on the whole doc by :meth:`meets` (a window's text is not at hand)."""
+        words = set(norm[start:end])
+        words.update(lemma[start:end])
+        hashes = g.rest[0]
+        if hashes and any(map(words.isdisjoint, hashes)):
+            return False
+        lowers: set[int] | None = None
+        for hashes, _, tests in g.patterns:
+            if any(map(words.isdisjoint, hashes)):
+                continue
+            if tests:
+                if lowers is None:
+                    lowers = set(self._lowers()[start:end])
+                if not all(t.any_of(lowers) for t in tests):
+                    continue
             return True
         return False
 
@@ -827,8 +855,9 @@ class Speller:
     def correct(self, doc: Doc, lowers: list[int], norms: list[int] | None) -> None:
         """Give the mistyped tokens of ``doc`` (its LOWER column: ``lowers``) their event word
         as NORM, in the doc and in ``norms`` (its NORM column) when given."""
-        unknown = set(lowers)
-        unknown.difference_update(self._known)  # a set operation: most turns have no such word
+        # A set operation (it walks the doc's words, not the known ones): most turns have no
+        # such word.
+        unknown = set(lowers).difference(self._known)
         if not unknown:
             return
         cache = self._cache

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.langid import identify
 from nlp.types import CustomerWish, Lang, LifeEvent
@@ -50,8 +50,10 @@ class Detection(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     lang: Lang
-    events: list[LifeEvent] = []
-    wishes: list[CustomerWish] = []
+    # A factory, not ``= []``: pydantic deep-copies a mutable default for every instance,
+    # which cost more than the rest of building an empty Detection.
+    events: list[LifeEvent] = Field(default_factory=list)
+    wishes: list[CustomerWish] = Field(default_factory=list)
     #: True when the text was longer than MAX_CHARS: only its start was read.
     truncated: bool = False
     #: The utterance carries a correction cue ("nee, ik bedoel ...", "no, it's my sister").
@@ -140,10 +142,11 @@ class Detector:
                 groups.setdefault(chosen, []).append((i, text, truncated))
         for chosen, group in groups.items():
             pipe = self.pipeline(chosen)
+            make_doc = _chunk_cache(pipe).make_doc
             fast = _fast_path(pipe)
             if fast is not None:
                 for i, text, truncated in group:
-                    doc = pipe.make_doc(text)
+                    doc = make_doc(text)
                     found = fast(doc, text, text.lower(), self.prefilter)
                     if found is None:
                         results[i] = Detection(lang=chosen, truncated=truncated)
@@ -158,7 +161,7 @@ class Detector:
             speller = matcher.speller if matcher is not None else None
             todo: list[tuple[int, str, bool, Doc]] = []
             for i, text, truncated in group:
-                doc = pipe.make_doc(text)
+                doc = make_doc(text)
                 if speller is not None:
                     doc = speller(doc)  # first: a mistyped event word must pass the prefilter
                 if prefilter is None or prefilter(doc, text.lower()):
@@ -262,6 +265,55 @@ def _fast_path(pipe: Language) -> FastPath | None:
     fast = FastPath.of(pipe)
     pipe._life_events_fast = (procs, fast)  # type: ignore[attr-defined]
     return fast
+
+
+class _ChunkCache:
+    """``make_doc`` with spaCy's tokenizer cache kept warm: the same Docs, made faster.
+
+    The tokenizer splits a text on whitespace and remembers how it tokenised each chunk, except
+    the chunks after a special case (English "I'm", "don't", "it's") in the same text: a flag
+    for the whole text stops the caching from there on, so in English most chunks went through
+    the prefix, suffix and infix regexes every time. Tokenising a chunk on its own the first
+    time it is seen caches it as the tokenizer itself would have (its cache is what it uses
+    for that chunk anywhere; a chunk holding a special case is not cached either way), so the
+    result never depends on this, only the speed.
+    """
+
+    __slots__ = ("_limit", "_make_doc", "_seen", "_tokenizer")
+
+    def __init__(self, pipe: Language) -> None:
+        self._make_doc = pipe.make_doc
+        self._tokenizer: Any = pipe.tokenizer
+        #: Chunks tokenised alone once; bounded like the tokenizer's cache (which then stops
+        #: caching anyway).
+        self._seen: set[str] = set()
+        self._limit = int(getattr(self._tokenizer, "max_cache_size", 10_000))
+
+    @property
+    def tokenizer(self) -> Any:
+        """The tokenizer whose cache this keeps warm."""
+        return self._tokenizer
+
+    def make_doc(self, text: str) -> Doc:
+        chunks = text.split()
+        seen = self._seen
+        if not seen.issuperset(chunks) and len(seen) < self._limit:
+            tokenize = self._tokenizer
+            for chunk in chunks:
+                if chunk not in seen:
+                    seen.add(chunk)
+                    tokenize(chunk)
+        return self._make_doc(text)
+
+
+def _chunk_cache(pipe: Language) -> _ChunkCache:
+    """The pipeline's :class:`_ChunkCache`, made on first use (and when the pipeline got
+    another tokenizer) and kept with the pipeline."""
+    kept: _ChunkCache | None = getattr(pipe, "_life_events_chunks", None)
+    if kept is None or kept.tokenizer is not pipe.tokenizer:
+        kept = _ChunkCache(pipe)
+        pipe._life_events_chunks = kept  # type: ignore[attr-defined]
+    return kept
 
 
 def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection:

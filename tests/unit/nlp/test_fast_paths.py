@@ -132,3 +132,33 @@ def test_fast_path_gives_what_the_components_give(
     monkeypatch.setattr(nlp.detector, "_fast_path", lambda pipe: None)
     slow = detector.detect_many(texts, lang)
     assert [d.model_dump() for d in fast] == [d.model_dump() for d in slow]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_window_check_skips_no_match(
+    detector: Detector, lang: Lang, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Matcher call skipped because its window lacks a required word would have found
+    nothing: the same detections with every call made."""
+    from nlp.components import _DocWords
+
+    texts = _texts(lang)
+    fast = detector.detect_many(texts, lang)
+    monkeypatch.setattr(_DocWords, "meets_in", lambda *args: True)
+    every = detector.detect_many(texts, lang)
+    assert [d.model_dump() for d in fast] == [d.model_dump() for d in every]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_warm_tokenizer_cache_makes_the_same_docs(detector: Detector, lang: Lang) -> None:
+    """The detector's make_doc (tokenizer cache kept warm) against a fresh tokenizer."""
+    from nlp.detector import _chunk_cache, build_pipeline
+
+    extra = ["I'm sure it's fine, don't worry: my mum's ok.", "can't   won't\tdidn't"]
+    texts = [*_texts(lang), *extra]
+    make_doc = _chunk_cache(detector.pipeline(lang)).make_doc
+    fresh = build_pipeline(lang).tokenizer
+    for _ in range(2):  # cold, then warm
+        for text in texts:
+            got = [(t.text, t.norm_, t.whitespace_) for t in make_doc(text)]
+            assert got == [(t.text, t.norm_, t.whitespace_) for t in fresh(text)], text
