@@ -16,6 +16,10 @@ from nlp.detector import Detector
         ("Daar ben ik nu echt niet mee bezig, hoor.", "nl", "not_interested"),
         ("No offers please.", "en", "no_offers"),
         ("Don't try to sell me anything.", "en", "no_offers"),
+        ("Don't send offers.", "en", "no_offers"),
+        ("And please stop emailing me all those deals.", "en", "no_offers"),
+        ("I don't want any newsletters or ads.", "en", "no_offers"),
+        ("Ik hoef echt geen nieuwe producten.", "nl", "no_offers"),
         ("Not interested.", "en", "not_interested"),
         ("No thanks, I'm fine.", "en", "not_interested"),
     ],
@@ -30,3 +34,7 @@ def test_wish_is_heard(detector: Detector, text: str, lang: str, kind: str) -> N
 def test_ordinary_question_is_no_wish(detector: Detector) -> None:
     assert detector.detect("Kunt u mijn adres wijzigen?", "nl").wishes == []
     assert detector.detect("Can you change my address?", "en").wishes == []
+    # asking about products, or stopping something that is not selling, is no wish
+    assert detector.detect("Do you have any deals on mortgages at the moment?", "en").wishes == []
+    assert detector.detect("Can you stop sending me paper statements?", "en").wishes == []
+    assert detector.detect("Welke producten hebben jullie voor studenten?", "nl").wishes == []
