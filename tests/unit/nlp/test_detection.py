@@ -37,6 +37,11 @@ NL_CASES = [
     ("Ik ben eruit geknikkerd bij de zaak.", [("job_loss",)]),
     # financial difficulty
     ("Ik kom niet rond.", [("financial_difficulty",)]),
+    # "kunnen niet" states what the customer cannot do: a fact, not a possibility
+    ("We kunnen gewoon niet rond komen.", [("financial_difficulty",)]),
+    ("Het is heel lastig om rond te komen.", [("financial_difficulty",)]),
+    ("Ik kan niet ontslagen worden, ik heb een vast contract.", [("job_loss", "negated")]),
+    ("Ik kan ontslagen worden als de afdeling sluit.", [("job_loss", "hypothetical")]),
     ("Ik sta al maanden rood.", [("financial_difficulty",)]),
     ("We zitten diep in de schulden.", [("financial_difficulty",)]),
     ("Ik kan de huur niet meer betalen.", [("financial_difficulty",)]),
@@ -59,6 +64,7 @@ NL_CASES = [
 EN_CASES = [
     ("My husband passed away, it'll be two weeks on Friday.", [("bereavement",)]),
     ("My mum died last week.", [("bereavement",)]),
+    ("What would happen to the mortgage if my husband died?", [("bereavement", "hypothetical")]),
     ("I lost my dad in January.", [("bereavement",)]),
     ("My neighbour died.", [("bereavement", "other")]),
     ("A friend of mine passed away.", [("bereavement", "other")]),
@@ -85,6 +91,8 @@ EN_CASES = [
     ("We're getting married in June.", [("marriage",)]),
     ("My partner controls all my money.", [("domestic_abuse",)]),
     ("I look after my mum, she has dementia.", [("caring",), ("illness", "other")]),
+    ("We're running out of money before the end of the month.", [("financial_difficulty",)]),
+    ("We're not together anymore, so I need my own account.", [("separation",)]),
 ]
 
 
