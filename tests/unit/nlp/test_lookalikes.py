@@ -27,6 +27,7 @@ NL_LOOKALIKES = [
 
 EN_LOOKALIKES = [
     "My dog died last week.",
+    "I was over the speed limit, will that affect my car insurance?",
     "Our cat passed away, so I want to cancel the pet insurance.",
     "That singer died, did you see it on the news?",
     "I'm sick of waiting on hold.",
