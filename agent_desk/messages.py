@@ -23,6 +23,9 @@ class StepsProcessed(Message):
     """Utterances that arrived together (a burst) went through the pipeline; rendered at once."""
 
     steps: tuple[Step, ...]
+    #: The screen's count of the agent's actions and rule switches when these were judged: if it
+    #: moved before the message is handled, the judgements are stale and are made again.
+    judged_at: int = 0
 
 
 @dataclass

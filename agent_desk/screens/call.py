@@ -313,7 +313,7 @@ class CallScreen(Screen[None]):
         except Exception as exc:  # fail closed: nothing unjudged is shown, call goes on
             self.post_message(ProblemReported(f"{type(exc).__name__}: {exc}"[:200]))
             return
-        self.post_message(StepsProcessed(tuple(steps)))
+        self.post_message(StepsProcessed(tuple(steps), self._agent_seq))
 
     def _feed_event(self, event: FeedEvent) -> None:
         if isinstance(event, FeedStatusChanged):
@@ -334,6 +334,10 @@ class CallScreen(Screen[None]):
             if step.events and step.utterance.speaker == "customer":
                 chips.add_events(step.utterance.id, step.utterance.text, step.events)
         judged = next((s.judged for s in reversed(steps) if s.judged), ())
+        if judged and message.judged_at != self._agent_seq:
+            # The agent acted, or a supervisor's rules arrived, after these were judged and
+            # before they reached the screen: never show a judgement older than what is shown.
+            judged = self.session.judge_active()
         if judged:
             self._show_judged(judged)
         problems = [p for s in steps for p in s.problems]

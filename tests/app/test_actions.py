@@ -275,6 +275,40 @@ async def test_emergency_brake_blocks_everything_commercial_and_opens_a_case(
         assert case.event_types == ["bereavement"]
 
 
+async def test_a_judgement_made_before_the_brake_does_not_undo_it_on_screen(
+    steps: Steps,
+) -> None:
+    """The race a clean CI run hit: a burst judged in the worker before the agent acted (or new
+    rules arrived) whose result the screen handles after. It must be judged again, not shown."""
+    from agent_desk.messages import StepsProcessed
+    from agent_desk.session import Step
+    from nlp.types import Utterance
+
+    app, _ = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        late = StepsProcessed(
+            (
+                Step(
+                    Utterance(id="late", speaker="agent", text="Een momentje.", t=99.0),
+                    "nl",
+                    judged=screen.session.judge_active(),  # judged before the brake
+                ),
+            ),
+            screen._agent_seq,
+        )
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        await _submit(pilot, "Klant voelt zich onder druk gezet")
+        await _settle(pilot)
+        assert screen.session.emergency_brake
+        screen.post_message(late)
+        await _settle(pilot)
+        cards = _cards(screen)
+        assert cards["bank.sales.credit-card"].decision.verdict is Verdict.BLOCK
+        assert "autonomy.emergency-brake" in _rules(cards["bank.sales.credit-card"])
+
+
 async def test_brake_is_shown_in_english(steps: Steps) -> None:
     app, _ = _app(lang="en")
     async with app.run_test(size=(130, 40)) as pilot:
