@@ -213,6 +213,8 @@ class SupervisorScreen(Screen[None]):
         #: Revision of the selected draft when it was opened: a save must match it.
         self.opened_revision: int | None = None
         self.dirty = False
+        #: What the rules table shows (id, dimension, verdict, enforcement, protective).
+        self._rules_rows: list[tuple[str, str, str, str, bool]] | None = None
         #: The text of the version as opened; the editor is dirty when it differs.
         self._loaded_text = ""
         self._pending_open: int | None = None
@@ -563,17 +565,24 @@ class SupervisorScreen(Screen[None]):
         self._show_message("rules", [t("sv.editor.shipped_hint", self.lang)])
 
     def _show_rules(self, rules: Sequence[Rule]) -> None:
+        yes, no = t("sv.yes", self.lang), t("sv.no", self.lang)
+        rows: list[tuple[str, str, str, str, bool]] = [
+            (rule.id, rule.dimension.value, rule.verdict.value, rule.enforcement, rule.protective)
+            for rule in rules
+        ]
+        if rows == self._rules_rows:
+            return  # the same version reopened (a save reloads the list): keep cursor and scroll
+        self._rules_rows = rows
         table = self.query_one("#rules", DataTable)
         table.clear()
-        yes, no = t("sv.yes", self.lang), t("sv.no", self.lang)
-        for rule in rules:
+        for rule_id, dimension, verdict, enforcement, protective in rows:
             table.add_row(
-                Text(rule.id),
-                rule.dimension.value,
-                rule.verdict.value,
-                rule.enforcement,
-                yes if rule.protective else no,
-                key=rule.id,
+                Text(rule_id),
+                dimension,
+                verdict,
+                enforcement,
+                yes if protective else no,
+                key=rule_id,
             )
 
     def _show_problems(self, problems: list[Problem]) -> None:
