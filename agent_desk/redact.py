@@ -27,11 +27,15 @@ IBAN = "[IBAN]"
 BSN = "[BSN]"
 PHONE = "[TEL]"
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The local part takes every character RFC 5322 allows unquoted ("o'brien@", "a=b@").
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # An IBAN starts with a country code and two check digits; the rest is 11-30 letters or digits,
-# often written in groups of four. Candidates are validated, longest first.
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
-_IBAN_BODY = re.compile(r"(?: ?[A-Za-z0-9]){11,30}")
+# often written in groups of four. People and speech-to-text put a single space, dash or dot
+# between any two characters ("NL91-ABNA-...", "NL 91 ABNA ...", "n l 9 1 a b n a ...").
+# Candidates are validated, longest first.
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][ .-]?[A-Za-z][ .-]?\d[ .-]?\d")
+_IBAN_BODY = re.compile(r"(?:[ .-]?[A-Za-z0-9]){11,30}")
+_IBAN_SEPARATORS = " .-"
 # Nine digits, optionally split by single spaces, dots or dashes (123.456.782, 1234 56 782).
 _BSN = re.compile(r"(?<![\d.,-])(?<!\d[ .-])(?:\d[ .-]?){8}\d(?![\d])(?![.,-]\d)")
 
@@ -51,7 +55,7 @@ def _redact_ibans(text: str) -> str:
         while end - start.start() >= 15:
             candidate = text[start.start() : end]
             boundary = end == len(text) or not text[end].isalnum()
-            if boundary and candidate[-1] != " " and std_iban.is_valid(candidate):
+            if boundary and candidate[-1] not in _IBAN_SEPARATORS and std_iban.is_valid(candidate):
                 found = end
                 break
             end -= 1
@@ -71,10 +75,11 @@ def _redact_bsns(text: str) -> str:
     return _BSN.sub(replace, text)
 
 
-def _redact_phones(text: str) -> str:
+def _redact_phones(text: str, *, international_only: bool = False) -> str:
     spans = [
         (m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)
+        if not international_only or m.raw_string.startswith(("+", "00"))
     ]
     for start, end in reversed(spans):
         text = text[:start] + PHONE + text[end:]
@@ -84,10 +89,13 @@ def _redact_phones(text: str) -> str:
 def redact(text: str) -> str:
     """``text`` (truncated to :data:`MAX_CHARS`) with e-mail addresses, IBANs, BSNs and phone
     numbers replaced by their labels. E-mail goes first (addresses may hold digits), then IBAN
-    (its digits would otherwise look like a BSN or phone number), then BSN, then phone."""
+    (its digits would otherwise look like a BSN or phone number), then phone numbers written
+    with an international prefix ("+31 (0)6 30368193": its last nine digits can pass the
+    eleven-test), then BSN, then the other phone numbers."""
     # Scan a little beyond the limit, so a number straddling it is still recognised whole.
     text = text[: MAX_CHARS + _OVERLAP]
     text = _EMAIL.sub(EMAIL, text)
     text = _redact_ibans(text)
+    text = _redact_phones(text, international_only=True)
     text = _redact_bsns(text)
     return _redact_phones(text)[:MAX_CHARS]

@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from tests.support.postgres import PostgresUnavailable, ThrowawayPostgres, throwaway_postgres
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests (hypothesis) draw the same examples on every run, so the suite gives the same
+# answer twice; `pytest --hypothesis-profile=explore` draws new ones to look for more failures.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("repeatable")
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,10 @@ def test_numbers_that_are_not_identifiers_are_kept(text: str) -> None:
         ("lowercase nl91abna0417164300.", "lowercase [IBAN]."),
         ("DE89 3704 0044 0532 0130 00 en GB82 WEST 1234 5698 7654 32", "[IBAN] en [IBAN]"),
         ("FR1420041010050500013M02606", "[IBAN]"),
+        # Written with dashes or dots, or as speech-to-text gives a dictated number.
+        ("IBAN: NL91-ABNA-0417-1643-00", "IBAN: [IBAN]"),
+        ("iban NL 91 ABNA 0417 1643 00.", "iban [IBAN]."),
+        ("n l 9 1 a b n a 0 4 1 7 1 6 4 3 0 0 klopt dat", "[IBAN] klopt dat"),
     ],
 )
 def test_valid_ibans_of_any_country_are_redacted(text: str, expected: str) -> None:
@@ -101,3 +105,12 @@ def test_a_number_across_the_limit_leaks_no_digits() -> None:
     out = redact("a" * (MAX_CHARS - 5) + " 06-12345678 en meer")
     assert len(out) == MAX_CHARS
     assert not re.search(r"\d", out)
+
+
+def test_a_phone_number_with_a_country_prefix_is_a_phone_number_not_a_bsn() -> None:
+    # Its last nine digits, "6 30368193", pass the eleven-test.
+    assert redact("bel +31 (0)6 30368193 graag") == "bel [TEL] graag"
+
+
+def test_an_email_address_with_rfc_punctuation_in_its_name_is_redacted() -> None:
+    assert redact("mail o'brien@example.ie of a=b@example.nl") == "mail [E-MAIL] of [E-MAIL]"
