@@ -46,6 +46,25 @@ def _objects(keys: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(st.sampled_from(keys), _JSON, max_size=len(keys))
 
 
+def _detect_lines(*, valid: bool) -> st.SearchStrategy[dict[str, Any]]:
+    """Lines of the contract (``valid``) or near it: each field then sometimes of any kind."""
+
+    def field(usual: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return usual if valid else st.one_of(usual, usual, _JSON)
+
+    return st.fixed_dictionaries(
+        {
+            "id": field(st.one_of(st.text(max_size=8), st.integers())),
+            "text": field(st.text(max_size=80)),
+        },
+        optional={
+            "lang": field(st.sampled_from(["nl", "en"])),
+            "speaker": field(st.sampled_from(["customer", "agent", "system"])),
+            "extra": _JSON,
+        },
+    )
+
+
 @_SETTINGS
 @given(st.one_of(st.binary(max_size=300), _JSON.map(lambda v: json.dumps(v).encode())))
 def test_a_feed_event_of_any_bytes_is_parsed_or_named_as_a_problem(raw: bytes) -> None:
@@ -65,11 +84,13 @@ def test_feed_events_of_any_shape_never_stop_the_parser(objects: list[dict[str, 
             assert isinstance(e, FeedEvent)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(
         st.binary(max_size=200),
-        _objects(["id", "text", "lang", "speaker", "extra"]).map(lambda v: json.dumps(v).encode()),
+        _objects(["id", "text", "lang", "speaker"]).map(lambda v: json.dumps(v).encode()),
+        _detect_lines(valid=True).map(lambda v: json.dumps(v).encode()),
+        _detect_lines(valid=False).map(lambda v: json.dumps(v).encode()),
     )
 )
 def test_a_detect_line_of_any_shape_gets_an_answer_or_its_own_error(raw: bytes) -> None:
