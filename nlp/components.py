@@ -1245,6 +1245,8 @@ class EventContext:
             self._c.add(path, p.id, "person", p.role, p.patterns)
         if data.terminators:
             self._c.add(path, "terminators", "terminator", None, data.terminators)
+        if data.clause_breaks:
+            self._c.add(path, "clause_breaks", "terminator", "first", data.clause_breaks)
         if data.correction_cues:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
         self._prepositions = frozenset(data.prepositions)
@@ -1285,6 +1287,9 @@ class EventContext:
         triggers: list[_Trigger] = []
         mentions: list[_Mention] = []
         terminators: set[int] = set()
+        #: Clause starts: they end a trigger's scope, but a pronoun still looks back over them
+        #: ("..., she fled her husband" is about the resident named before).
+        breaks: set[int] = set()
         correction = False
         meta = self._c.meta
         prepositions = self._preposition_hashes
@@ -1299,7 +1304,10 @@ class EventContext:
                 prep = start > 0 and norm[start - 1] in prepositions
                 mentions.append(_Mention(start, end, payload, prep))
             elif kind == "terminator":
-                terminators.update(range(start, end))
+                if payload == "first":
+                    breaks.add(start)
+                else:
+                    terminators.update(range(start, end))
             else:
                 correction = True
         # Longest trigger wins an overlap; triggers on the very same words all count, unless
@@ -1311,9 +1319,10 @@ class EventContext:
             silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
             triggers = [t for t in triggers if (t.start, t.end) not in silenced]
         mentions = _longest_first(mentions)
+        scope_ends = terminators | breaks if breaks else terminators
         for ev in events:
             for t in triggers:
-                if _in_scope(t, ev, terminators, sent_of):
+                if _in_scope(t, ev, scope_ends, sent_of):
                     if t.category == Category.NEGATED:
                         ev.negated = True
                     elif t.category == Category.HYPOTHETICAL:

@@ -236,6 +236,10 @@ class ContextFile(_Strict):
     triggers: list[TriggerEntry] = Field(min_length=1)
     #: Words that end a trigger's scope ("maar", "but"): ConText's terminators.
     terminators: list[str] = []
+    #: Where a new clause starts: the first token of a match ends a trigger's scope, the rest is
+    #: the context it needs (", ik ..." / ", my dad ...": the comma is the break). Unlike a
+    #: terminator, it does not stop a pronoun from looking back to the person named before.
+    clause_breaks: list[str] = []
     persons: list[PersonEntry] = []
     #: Per event type, the roles whose situation is the customer's own (household, own family).
     customer_roles: dict[EventType, list[Role]] = {}
@@ -245,7 +249,7 @@ class ContextFile(_Strict):
     #: ("ik trek in bij mijn ouders").
     prepositions: list[str] = []
 
-    @field_validator("terminators", "correction_cues")
+    @field_validator("terminators", "clause_breaks", "correction_cues")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         return _check_patterns(v)

@@ -24,9 +24,6 @@ from nlp.conversation import ConversationTracker
 KNOWN_NLP_MISSES = {
     # "My old neighbour ... passed away": detected as the customer's own bereavement.
     "en-bank-neighbour-passed-away@u6:bank.sales.travel-insurance",
-    # "dat potje hoeft niet meer" (the dog's savings pot) heard as "not interested".
-    "nl-bank-spaargeld-hond-ingeslapen@u8:bank.sales.savings-account",
-    "nl-bank-spaargeld-hond-ingeslapen@u10:bank.sales.investment-account",
 }
 
 

@@ -152,3 +152,41 @@ def test_spans_are_exact_offsets_into_the_original_text(detector: Detector) -> N
     (event,) = detector.detect(text, "nl").events
     assert (event.start, event.end, event.text) == (46, 55, "Overleden")
     assert text[event.start : event.end] == "Overleden"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # An answer ("not really", "nee", "no idea") before a comma and a new subject is not
+        # about what follows: the event after it is the customer's, asserted.
+        ("Not really, I lost my job yesterday.", "en", [("job_loss",)]),
+        ("Not at the moment, my wife just got made redundant.", "en", [("job_loss",)]),
+        ("Not my job, my husband lost his job.", "en", [("job_loss",)]),
+        ("Niet echt, ik ben gisteren ontslagen.", "nl", [("job_loss",)]),
+        ("Geen idee eigenlijk, mijn vader is vorige week overleden.", "nl", [("bereavement",)]),
+        # ... while a negation inside the clause still counts.
+        ("No, I haven't lost my job.", "en", [("job_loss", "negated")]),
+        ("Nee, ik ben niet ontslagen.", "nl", [("job_loss", "negated")]),
+    ],
+)
+def test_a_clause_break_ends_a_negation(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert summary(detector.detect(text, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("als ik mijn baan kwijtraak, wat dan?", "nl", [("job_loss", "hypothetical")]),
+        ("Ik ben bang dat mijn man zijn werk kwijtraakt.", "nl", [("job_loss", "hypothetical")]),
+        ("My husband did not pass away.", "en", [("bereavement", "negated")]),
+        # Leaving a job of one's own accord is not a separation.
+        ("Nee, ik ben niet ontslagen, ik ben zelf weggegaan.", "nl", [("job_loss", "negated")]),
+        ("Ik ben weggegaan bij mijn man.", "nl", [("separation",)]),
+    ],
+)
+def test_verb_forms_and_leaving_a_job(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert summary(detector.detect(text, lang)) == expected

@@ -22,6 +22,11 @@ from nlp.detector import Detector
         ("Ik hoef echt geen nieuwe producten.", "nl", "no_offers"),
         ("Not interested.", "en", "not_interested"),
         ("No thanks, I'm fine.", "en", "not_interested"),
+        ("Nee, dat hoeft niet.", "nl", "not_interested"),
+        ("Ik hoef geen creditcard, dank u.", "nl", "not_interested"),
+        ("Ik wil geen nieuwe lening.", "nl", "not_interested"),
+        ("I don't need a credit card, thanks.", "en", "not_interested"),
+        ("I don't want another loan.", "en", "not_interested"),
     ],
 )
 def test_wish_is_heard(detector: Detector, text: str, lang: str, kind: str) -> None:
@@ -38,3 +43,18 @@ def test_ordinary_question_is_no_wish(detector: Detector) -> None:
     assert detector.detect("Do you have any deals on mortgages at the moment?", "en").wishes == []
     assert detector.detect("Can you stop sending me paper statements?", "en").wishes == []
     assert detector.detect("Welke producten hebben jullie voor studenten?", "nl").wishes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Something of their own that is no longer needed, not a refusal of an offer.
+        ("Dat potje hoeft niet meer, de hond is er niet meer.", "nl"),
+        ("Mijn spaarrekening hoeft niet opgeheven te worden.", "nl"),
+        ("Ik hoef me toch geen zorgen te maken?", "nl"),
+        ("I don't need to pay the fine, do I?", "en"),
+        ("I don't want to lose my account.", "en"),
+    ],
+)
+def test_not_needing_something_else_is_no_wish(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).wishes == []
