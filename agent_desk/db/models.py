@@ -77,7 +77,7 @@ class OverrideBase(SQLModel):
     rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     #: Life-event types current at the time (types only, no evidence text).
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    #: The agent's reason, redacted (no BSN, IBAN, phone number or e-mail address).
+    #: The agent's reason, redacted (no BSN, IBAN, phone, e-mail address or card number).
     reason: str = Field(max_length=MAX_NOTE_CHARS)
     #: ``open`` until a supervisor (or ombudsman) reviews it and closes it with a note.
     status: str = Field(default="open", index=True, max_length=10)

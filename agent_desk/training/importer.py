@@ -26,7 +26,7 @@ import yaml
 
 from agent_desk.i18n import t
 from agent_desk.library.conversation import MAX_UTTERANCE_CHARS, Conversation, GoldEvent
-from agent_desk.redact import BSN, EMAIL, IBAN, PHONE, redact
+from agent_desk.redact import BSN, CARD, EMAIL, IBAN, PHONE, redact
 from nlp.types import EventType, Lang, LifeEvent, Speaker
 
 __all__ = [
@@ -68,7 +68,7 @@ _LINE = re.compile(
     r"[ \t]*(?::|：|\s[-–—]\s)[ \t]*(?P<text>.*)$"
 )
 _ONLY_TS = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*$")
-_LABELS = (EMAIL, IBAN, BSN, PHONE)
+_LABELS = (EMAIL, IBAN, BSN, PHONE, CARD)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 
 
@@ -236,7 +236,7 @@ def _gold(ev: LifeEvent) -> GoldEvent:
 class Prepared:
     lang: Lang
     utterances: list[DraftUtterance]
-    #: Identifiers replaced by redaction (IBAN, phone, BSN, e-mail).
+    #: Identifiers replaced by redaction (IBAN, phone, BSN, e-mail, card number).
     redactions: int
     #: Turns cut to the library's utterance limit.
     truncated: int

@@ -114,3 +114,26 @@ def test_a_phone_number_with_a_country_prefix_is_a_phone_number_not_a_bsn() -> N
 
 def test_an_email_address_with_rfc_punctuation_in_its_name_is_redacted() -> None:
     assert redact("mail o'brien@example.ie of a=b@example.nl") == "mail [E-MAIL] of [E-MAIL]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kaart 4111 1111 1111 1111 graag", "kaart [CREDITCARD] graag"),
+        ("card 5555-5555-5555-4444.", "card [CREDITCARD]."),
+        ("amex 3782 822463 10005", "amex [CREDITCARD]"),
+    ],
+)
+def test_payment_card_numbers_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111 1111 1111 1112",  # fails the Luhn check
+        "ordernummer 1234567890123456",  # no card scheme starts with 1
+    ],
+)
+def test_long_numbers_that_are_not_cards_are_kept(text: str) -> None:
+    assert redact(text) == text

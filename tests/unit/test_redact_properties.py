@@ -13,6 +13,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban as std_iban
+from stdnum import luhn
 from stdnum.nl import bsn as std_bsn
 
 from agent_desk.redact import redact
@@ -122,6 +123,20 @@ def _mobile_in_text(draw: st.DrawFn) -> tuple[str, str]:
     return subscriber, f"{draw(_CONTEXT)} {prefix}{grouped} {draw(_CONTEXT)}".strip()
 
 
+@st.composite
+def _card_in_text(draw: st.DrawFn) -> tuple[str, str]:
+    prefix = draw(st.sampled_from(["4", "51", "55", "2221", "34", "37", "6011"]))
+    length = (
+        15 if prefix in ("34", "37") else draw(st.sampled_from([16, 19] if prefix == "4" else [16]))
+    )
+    body = prefix + draw(
+        st.text("0123456789", min_size=length - len(prefix) - 1, max_size=length - len(prefix) - 1)
+    )
+    number = body + luhn.calc_check_digit(body)
+    written = _written(number, draw, 4)
+    return number, f"{draw(_CONTEXT)} {written} {draw(_CONTEXT)}".strip()
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -152,6 +167,15 @@ def test_a_dutch_mobile_number_never_survives(case: tuple[str, str]) -> None:
     # Gone, though not always as [TEL]: where the phone matcher rejects the context (a lone
     # "(" before "+31 6 ..."), nine of its digits pass the eleven-test and go as [BSN].
     assert subscriber not in _digits(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_card_in_text())
+def test_a_payment_card_number_never_survives(case: tuple[str, str]) -> None:
+    number, text = case
+    out = redact(text)
+    assert "[CREDITCARD]" in out
+    assert number not in _digits(out)
 
 
 @settings(max_examples=200, deadline=None)
