@@ -22,7 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
@@ -53,7 +53,7 @@ from agent_desk.screens.dialogs import (
 from agent_desk.session import CallSession, Judged
 from agent_desk.settings import Settings, load_settings
 from agent_desk.widgets.events import EventChip, EventChips
-from agent_desk.widgets.status import StatusLine
+from agent_desk.widgets.status import StatusLine, source_name
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import NewLines, Transcript
 from guards.rules import RuleSet
@@ -197,6 +197,10 @@ class CallScreen(Screen[None]):
         self._db_lock = threading.Lock()
         #: Decisions handed to the decision log (written or spooled).
         self.decisions_logged = 0
+        #: The status-bar hint about the agent's last refused action ("reveal first"...), and
+        #: the suggestion source's last problem: each goes when its cause is gone.
+        self._hint_text = ""
+        self._source_problem = ""
         for key, action, label in self.KEYS:
             self._bindings.bind(key, action, t(label, lang))
         # "!" is the brake for keyboards where Ctrl+B is taken (terminal multiplexers).
@@ -220,7 +224,7 @@ class CallScreen(Screen[None]):
         status = self.query_one(StatusLine)
         rs = self.session.rule_set
         status.rules = f"{rs.id}@{rs.version}"
-        status.nba = self.session.nba.name if self.session.nba else "-"
+        status.nba = source_name(self.session.nba.name, self.lang) if self.session.nba else "-"
         self.query_one(CallFlags).display = False
         self.watch(self.query_one(Transcript), "unseen", self.query_one(NewLines).count)
         self.run_call()
@@ -345,7 +349,11 @@ class CallScreen(Screen[None]):
             status = self.query_one(StatusLine)
             status.nba = t("status.ok" if not problems else "status.down", self.lang)
             if problems:
-                status.problem = problems[-1]
+                status.problem = self._source_problem = problems[-1]
+            elif self._source_problem:  # the source answers again: its warning is history
+                if status.problem == self._source_problem:
+                    status.problem = ""
+                self._source_problem = ""
 
     def _show_judged(self, judged: Sequence[Judged]) -> None:
         """Put judgements on screen and hand the ones that changed to the decision log."""
@@ -390,14 +398,37 @@ class CallScreen(Screen[None]):
 
     # -- the agent's actions -------------------------------------------------------------------
     def _say(self, key: str, **values: object) -> None:
-        """One line in the status bar: why an action cannot be done, or what went wrong."""
+        """One line in the status bar: what went wrong (it stays until its cause is gone)."""
         self.query_one(StatusLine).problem = t(key, self.lang, **values)
+
+    def _hint(self, key: str, **values: object) -> None:
+        """One line in the status bar: why the action the agent tried cannot be done. It goes
+        with the agent's next action that works, or when the agent moves focus on."""
+        self._hint_text = t(key, self.lang, **values)
+        self.query_one(StatusLine).problem = self._hint_text
+
+    def _clear_hint(self) -> None:
+        if not self._hint_text:
+            return
+        status = self.query_one(StatusLine)
+        if status.problem == self._hint_text:  # not replaced by a problem of the system's
+            status.problem = ""
+        self._hint_text = ""
+
+    @on(AgentActed)
+    def _acted(self, _: AgentActed) -> None:
+        self._clear_hint()
+
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        # The hint was about what had focus ("choose a suggestion first", "reveal this one
+        # first"); with focus elsewhere it no longer applies.
+        self._clear_hint()
 
     def _focused_card(self) -> SuggestionCard | None:
         card = self.focused
         if isinstance(card, SuggestionCard):
             return card
-        self._say("action.focus_card")
+        self._hint("action.focus_card")
         return None
 
     def _rejudge(self) -> None:
@@ -417,10 +448,10 @@ class CallScreen(Screen[None]):
             return
         verdict = card.decision.verdict
         if verdict is Verdict.BLOCK:
-            self._say("action.blocked_no_accept")
+            self._hint("action.blocked_no_accept")
             return
         if verdict is Verdict.HOLD and not card.revealed:
-            self._say("action.reveal_first")
+            self._hint("action.reveal_first")
             return
         card.mark_accepted()
         self._react(Reaction(self.session.call_id, card.suggestion.id, "accepted"))
@@ -455,10 +486,10 @@ class CallScreen(Screen[None]):
             return
         verdict = card.decision.verdict
         if verdict is Verdict.BLOCK:
-            self._say("action.blocked_no_reveal")
+            self._hint("action.blocked_no_reveal")
             return
         if verdict is not Verdict.HOLD or card.revealed:
-            self._say("action.reveal_only_held")
+            self._hint("action.reveal_only_held")
             return
         enforced = [r for r in card.decision.reasons if r.enforcement == "enforce"]
         held_because = enforced[0].message if enforced else ""
@@ -484,7 +515,7 @@ class CallScreen(Screen[None]):
 
     def action_brake(self) -> None:
         if self.session.emergency_brake:
-            self._say("action.already_braked")
+            self._hint("action.already_braked")
             return
         self.app.push_screen(BrakeDialog(self.lang), self._braked)
 
@@ -504,7 +535,7 @@ class CallScreen(Screen[None]):
 
     def action_no_offers(self) -> None:
         if self.session.no_offers_marked:
-            self._say("action.already_no_offers")
+            self._hint("action.already_no_offers")
             return
         self.session.mark_no_offers()
         self._rejudge()
@@ -514,13 +545,13 @@ class CallScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, EventChip):
             if not focused.event.asserted:
-                self._say("action.event_not_own")
+                self._hint("action.event_not_own")
                 return
             event_type = focused.event.type
         else:
             asserted = self.session.tracker.asserted
             if not asserted:
-                self._say("action.no_event")
+                self._hint("action.no_event")
                 return
             event_type = asserted[-1].event.type
         panel = self.query_one(SuggestionsPanel)

@@ -49,14 +49,14 @@ from agent_desk.training.sessions import (
     record,
 )
 from agent_desk.widgets.events import EventChips
-from agent_desk.widgets.status import StatusLine
+from agent_desk.widgets.status import StatusLine, source_name
 from agent_desk.widgets.suggestions import SuggestionsPanel
 from agent_desk.widgets.trainer_guard import GuardSawPanel, GuardView
 from agent_desk.widgets.trainer_quiz import AnswerSubmitted, QuizContinued, QuizPanel
 from guards.rules import RuleSet
 from nlp.types import EventType
 
-#: The replay speeds a trainer steps through with [ and ].
+#: The replay speeds a trainer steps through with - and + (or [ and ]).
 SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 #: The recorded engine answers at once; a generous budget keeps a busy machine from failing a
@@ -64,6 +64,13 @@ SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
 _NBA_BUDGET_S = 30.0
 
 _ORDER = {ev: i for i, ev in enumerate(EventType)}
+
+#: Library columns, in the order of the filters above them; the title, the longest, comes after
+#: the short ones so that it, not a difficulty or a language, is what a narrow screen cuts.
+LIBRARY_COLUMNS = ("id", "lang", "events", "difficulty", "title", "tags")
+
+#: Titles longer than this end in "…" in the library (the replay screen shows the whole title).
+MAX_TITLE_CELLS = 48
 
 
 # -- facts the screens post --------------------------------------------------------------------
@@ -184,7 +191,7 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         lang = self.lang
         table = self.query_one(DataTable)
-        for key in ("id", "title", "lang", "events", "difficulty", "tags"):
+        for key in LIBRARY_COLUMNS:
             table.add_column(t(f"library.col.{key}", lang), key=key)
         status = self.query_one(StatusLine)
         status.rules = f"{self.rule_set.id}@{self.rule_set.version}"
@@ -236,15 +243,17 @@ class LibraryScreen(Screen[None]):
             events = ", ".join(
                 t(f"event.{e.value}", self.lang) for e in _sorted_events(conv.event_types())
             )
-            table.add_row(
-                Text(conv.id),
-                Text(conv.title),
-                Text(conv.lang.upper()),
-                Text(events or "-"),
-                Text(t(f"library.difficulty.{conv.difficulty.value}", self.lang)),
-                Text(", ".join(conv.tags)),
-                key=conv.id,
-            )
+            title = Text(conv.title)
+            title.truncate(MAX_TITLE_CELLS, overflow="ellipsis")
+            cells = {
+                "id": Text(conv.id),
+                "lang": Text(conv.lang.upper()),
+                "events": Text(events or "-"),
+                "difficulty": Text(t(f"library.difficulty.{conv.difficulty.value}", self.lang)),
+                "title": title,
+                "tags": Text(", ".join(conv.tags)),
+            }
+            table.add_row(*(cells[key] for key in LIBRARY_COLUMNS), key=conv.id)
         usable = sum(e.usable for e in self.entries)
         count = (
             t("library.shown", self.lang, shown=len(self.shown), total=usable)
@@ -276,6 +285,8 @@ class LibraryScreen(Screen[None]):
                 questions=s.questions,
             )
             options.add_option(Option(Text(label), id=s.id))
+        if sessions:  # Tab to the list marks a quiz at once, and Enter resumes it
+            options.highlighted = 0
 
     # -- opening -----------------------------------------------------------------------------
     def _selected(self) -> Conversation | None:
@@ -343,17 +354,27 @@ class TrainerScreen(Screen[None]):
     """Replay one conversation on the call path, with a clock the trainer controls; or quiz."""
 
     CSS_PATH = "trainer.tcss"
-    #: (key, action, catalogue key of the footer label, shown in the footer)
+    #: (key, action, catalogue key of the footer label, shown in the footer). The footer shows
+    #: an action's first key: "-" and "+", as on the buttons; "[", "]" and "=" work as well.
     KEYS = (
         ("space", "toggle_play", "trainer.binding.play", True),
         ("s", "step", "trainer.binding.step", True),
         ("right", "step", "trainer.binding.step", False),
         ("left", "back", "trainer.binding.back", True),
-        ("left_square_bracket", "slower", "trainer.binding.slower", True),
-        ("right_square_bracket", "faster", "trainer.binding.faster", True),
+        ("minus", "slower", "trainer.binding.slower", True),
+        ("left_square_bracket", "slower", "trainer.binding.slower", False),
+        ("plus", "faster", "trainer.binding.faster", True),
+        ("equals_sign", "faster", "trainer.binding.faster", False),
+        ("right_square_bracket", "faster", "trainer.binding.faster", False),
         ("home", "to_start", "trainer.binding.start", True),
         ("escape", "leave", "trainer.binding.library", True),
     )
+    #: Keys the replay takes before the focused widget: the transcript and the side panels
+    #: scroll with them otherwise (Home went to the top of a long transcript, not the start).
+    #: While a quiz question is open they go to the question's form (see check_action).
+    OVER_FOCUS = frozenset({"left", "right", "home"})
+    #: What waits while a quiz question is open (shown disabled in the footer).
+    _WAIT_FOR_ANSWER = frozenset({"toggle_play", "step", "back", "to_start"})
 
     def __init__(  # noqa: PLR0917 - the signature the trainer contract names
         self,
@@ -396,8 +417,17 @@ class TrainerScreen(Screen[None]):
         self.current: tuple[QuizPoint, Judged] | None = None
         #: Steps (by index) whose NLP output the trainee may see (quiz: up to the last answer).
         self._revealed_upto = 0
+        #: Whether the footer last showed the keys that wait for a quiz answer as disabled.
+        self._footer_waits = False
         for key, action, label, show in self.KEYS:
-            self._bindings.bind(key, action, t(label, ui_lang), show=show)
+            self._bindings.bind(
+                key, action, t(label, ui_lang), show=show, priority=key in self.OVER_FOCUS
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._WAIT_FOR_ANSWER and self.question_open:
+            return None  # disabled: the keys go to the question's form instead
+        return True
 
     def _start_training(self) -> TrainingSession:
         if self.store is not None:
@@ -449,7 +479,7 @@ class TrainerScreen(Screen[None]):
     def on_mount(self) -> None:
         status = self.query_one(StatusLine)
         status.rules = f"{self.rule_set.id}@{self.rule_set.version}"
-        status.nba = ScriptedSource.name
+        status.nba = source_name(ScriptedSource.name, self.lang)
         status.feed = t("status.replay", self.lang, speed=f"{self.speed:g}")
         target = 0
         if self.training is not None and self.training.position is not None:
@@ -720,11 +750,13 @@ class TrainerScreen(Screen[None]):
             total=len(self.conversation.utterances),
         )
         self.query_one("#replay-state", Static).update(Text(line))
-        self.query_one(StatusLine).feed = t(
-            "status.paused" if not self.playing else "status.replay",
-            self.lang,
-            speed=f"{self.speed:g}",
+        feed = (
+            "status.ended" if self.ended else "status.replay" if self.playing else "status.paused"
         )
+        self.query_one(StatusLine).feed = t(feed, self.lang, speed=f"{self.speed:g}")
+        if self.question_open != self._footer_waits:  # what waits for an answer: disabled
+            self._footer_waits = self.question_open
+            self.refresh_bindings()
 
     def action_toggle_play(self) -> None:
         if self.feed is None or self.question_open or self.ended:

@@ -2,7 +2,8 @@
 
 Asserted events (the customer's own, current situation) are plain chips; negated, hypothetical,
 someone else's and long-ago events are dimmed with the qualifier spelled out, or hidden when the
-``show_qualified_events`` setting is off. Focusing a chip shows the words it was heard in.
+``show_qualified_events`` setting is off. Every chip shows the words that triggered it (the
+evidence span, quoted, shortened when long); hovering it shows the whole utterance.
 
 One chip per event type and qualifiers: a customer who mentions the death again later in a long
 call does not grow a second chip; the chip counts the mentions ("×3") and shows the latest words.
@@ -18,8 +19,11 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from agent_desk.i18n import Lang, t
-from agent_desk.widgets.text import update_text
+from agent_desk.widgets.text import FOCUS_MARK, update_text
 from nlp.types import LifeEvent
+
+#: Evidence words shown on a chip; longer spans are shortened with "…".
+MAX_CHIP_WORDS = 32
 
 
 def qualifiers(event: LifeEvent, lang: Lang) -> list[str]:
@@ -33,6 +37,14 @@ def qualifiers(event: LifeEvent, lang: Lang) -> list[str]:
     if event.historical:
         out.append(t("events.historical", lang))
     return out
+
+
+def evidence_words(event: LifeEvent) -> str:
+    """The words that triggered the event, on one line and shortened if long."""
+    words = " ".join(event.text.split())
+    if len(words) > MAX_CHIP_WORDS:
+        words = words[: MAX_CHIP_WORDS - 1].rstrip() + "…"
+    return words
 
 
 ChipKey = tuple[str, bool, bool, str, bool]
@@ -55,7 +67,7 @@ class EventChip(Static, can_focus=True):
         width: auto; height: auto; padding: 0 1; margin: 0 1 0 0; background: $warning 30%;
     }
     EventChip.-qualified { background: $surface; color: $text-muted; text-style: italic; }
-    EventChip:focus { background: $accent; }
+    EventChip:focus { background: $accent; color: $text; text-style: bold; }
     """
 
     def __init__(self, event: LifeEvent, utterance_text: str, lang: Lang) -> None:
@@ -65,18 +77,34 @@ class EventChip(Static, can_focus=True):
         self.mentioned(event, utterance_text)
 
     def mentioned(self, event: LifeEvent, utterance_text: str) -> None:
-        """The customer spoke of it (again): count it and show the latest words on focus."""
+        """The customer spoke of it (again): count it and show the latest words."""
         self.mentions += 1
         self.event = event
         self.evidence = utterance_text
+        self._show()
+        self.tooltip = Text(t("events.from", self.lang, text=utterance_text[:300]))
+
+    def _show(self, focused: bool | None = None) -> None:
+        event = self.event
         label = t(f"event.{event.type.value}", self.lang)
         quals = qualifiers(event, self.lang)
         if quals:
             label = f"{label} ({', '.join(quals)})"
         if self.mentions > 1:
             label = f"{label} ×{self.mentions}"
+        label = t("events.chip", self.lang, label=label, words=evidence_words(event))
+        if focused is None:
+            focused = self.has_focus
+        if focused:  # focus is not shown by colour alone
+            label = f"{FOCUS_MARK} {label}"
         update_text(self, Text(label))
-        self.tooltip = Text(t("events.from", self.lang, text=utterance_text[:300]))
+
+    # Called before the widget's own focus handling has set ``has_focus``: say it.
+    def on_focus(self) -> None:
+        self._show(focused=True)
+
+    def on_blur(self) -> None:
+        self._show(focused=False)
 
 
 class EventChips(Vertical):

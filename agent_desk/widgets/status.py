@@ -10,6 +10,14 @@ from textual.widgets import Static
 from agent_desk.i18n import Lang, t
 
 
+def source_name(name: str, lang: Lang) -> str:
+    """A suggestion source's name in the UI language where it is a word ("recorded"); a name
+    that is not in the catalogue (``http``, a plug-in's) is shown as it is."""
+    key = f"status.source.{name}"
+    text = t(key, lang)
+    return name if text == key else text
+
+
 class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }

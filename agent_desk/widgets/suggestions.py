@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from agent_desk.i18n import Lang, t
-from agent_desk.widgets.text import update_text
+from agent_desk.widgets.text import FOCUS_MARK, update_text
 from guards.types import Decision, Suggestion, Verdict
 
 
@@ -26,8 +26,11 @@ def render_card(
     *,
     revealed: bool = False,
     accepted: bool = False,
+    focused: bool = False,
 ) -> Text:
     out = Text()
+    if focused:  # the card the agent's keys act on: marked by more than its frame's colour
+        out.append(f"{FOCUS_MARK} ", style="bold")
     out.append(t(f"verdict.{decision.verdict.value}", lang), style="bold")
     out.append("  ")
     out.append(suggestion.title, style="bold")
@@ -91,7 +94,14 @@ class SuggestionCard(Static, can_focus=True):
         self.accepted = True
         self._render_card()
 
-    def _render_card(self) -> None:
+    # Called before the widget's own focus handling has set ``has_focus``: say it.
+    def on_focus(self) -> None:
+        self._render_card(focused=True)
+
+    def on_blur(self) -> None:
+        self._render_card(focused=False)
+
+    def _render_card(self, focused: bool | None = None) -> None:
         shown = self.revealed and self.decision.verdict is Verdict.HOLD
         self.set_class(shown, "-revealed")
         update_text(
@@ -102,6 +112,7 @@ class SuggestionCard(Static, can_focus=True):
                 self.lang,
                 revealed=self.revealed,
                 accepted=self.accepted,
+                focused=self.has_focus if focused is None else focused,
             ),
         )
 
@@ -109,6 +120,7 @@ class SuggestionCard(Static, can_focus=True):
 class SuggestionsPanel(VerticalScroll):
     DEFAULT_CSS = """
     SuggestionsPanel { height: 1fr; border: round $primary; padding: 0 1; }
+    SuggestionsPanel:focus { border: heavy $accent; }
     SuggestionsPanel > #suggestions-empty, SuggestionsPanel > #blocked-count { color: $text-muted; }
     """
 
@@ -161,12 +173,18 @@ class SuggestionsPanel(VerticalScroll):
         self.blocked = sum(c.decision.verdict is Verdict.BLOCK for c in self._cards.values())
 
     def watch_blocked(self, value: int) -> None:
-        label = self.query_one("#blocked-count", Static)
-        label.display = value > 0
-        label.update(Text(t("suggestions.blocked_hidden", self.lang, count=value)))
+        self._show_blocked_count()
 
     def watch_show_blocked(self, value: bool) -> None:
         self.set_class(value, "-show-blocked")
+        self._show_blocked_count()
+
+    def _show_blocked_count(self) -> None:
+        """How many are blocked, and what ``b`` does now: show them, or hide them again."""
+        label = self.query_one("#blocked-count", Static)
+        label.display = self.blocked > 0
+        key = "suggestions.blocked_shown" if self.show_blocked else "suggestions.blocked_hidden"
+        label.update(Text(t(key, self.lang, count=self.blocked)))
 
     @property
     def cards(self) -> list[SuggestionCard]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+#: In front of the focused suggestion card or event chip: focus is never shown by colour alone.
+FOCUS_MARK = "▶"
+
 
 def _room(widget: Static, text: Text, width: int) -> tuple[int, int]:
     lines = text.wrap(widget.app.console, width)

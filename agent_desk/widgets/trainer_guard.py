@@ -103,6 +103,7 @@ def render_view(view: GuardView, lang: Lang) -> Text:
 class GuardSawPanel(VerticalScroll):
     DEFAULT_CSS = """
     GuardSawPanel { height: 1fr; border: round $primary; padding: 0 1; }
+    GuardSawPanel:focus { border: heavy $accent; }
     GuardSawPanel > #guard-body { height: auto; }
     """
 

@@ -456,6 +456,79 @@ async def test_actions_need_a_selected_suggestion(steps: Steps) -> None:
         assert "Kies eerst een suggestie" in screen.query_one(StatusLine).problem
 
 
+async def test_a_warning_clears_once_the_agent_has_done_what_it_asked(steps: Steps) -> None:
+    """The tester's path: "reveal first" on a held card, then reveal it and accept it."""
+    app, _ = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        status = screen.query_one(StatusLine)
+        card = _cards(screen)["bank.sales.credit-card"]
+        card.focus()
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "eerst met r" in str(status.render())
+
+        await pilot.press("r")
+        await pilot.pause()
+        await _submit(pilot, "Klant vraagt er zelf om")
+        await _settle(pilot)
+        assert "Toch getoond door medewerker" in str(card.content)
+        assert "⚠" not in str(status.render())  # the cause is gone with the reveal
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "Geaccepteerd" in str(card.content)
+        assert "⚠" not in str(status.render())
+
+
+async def test_a_warning_clears_on_the_next_successful_action(steps: Steps) -> None:
+    app, _ = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        status = screen.query_one(StatusLine)
+        _cards(screen)["bank.sales.savings-account"].focus()
+        await pilot.press("a")
+        await _settle(pilot)
+        assert "eerst met r" in str(status.render())
+        await pilot.press("n")  # "no offers": done, so the hint about accepting is stale
+        await _settle(pilot)
+        assert screen.session.no_offers_marked
+        assert "⚠" not in str(status.render())
+
+
+async def test_a_warning_clears_when_its_cause_is_gone(steps: Steps) -> None:
+    app, _ = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        status = screen.query_one(StatusLine)
+        screen.set_focus(None)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Kies eerst een suggestie met Tab" in str(status.render())
+        while not isinstance(screen.focused, SuggestionCard):
+            await pilot.press("tab")
+            await pilot.pause()
+        assert "⚠" not in str(status.render())  # a suggestion is chosen now
+
+
+async def test_an_action_does_not_hide_a_problem_it_did_not_fix(steps: Steps) -> None:
+    """A warning about the system (here: the rule store is away) is not the agent's to clear:
+    it stays through the agent's actions until its own cause is gone."""
+    from agent_desk.messages import ProblemReported
+
+    app, _ = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        status = screen.query_one(StatusLine)
+        offline = t("status.rules_offline", "nl", rules="default@1")
+        screen.post_message(ProblemReported(offline))
+        await pilot.pause()
+        assert offline in str(status.render())
+        await pilot.press("n")
+        await _settle(pilot)
+        assert screen.session.no_offers_marked
+        assert offline in str(status.render())
+
+
 # -- one snapshot per new screen state (nl) ----------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from agent_desk.app import AgentDeskApp
 from agent_desk.library.conversation import Conversation
@@ -15,11 +16,14 @@ from agent_desk.messages import StepsProcessed
 from agent_desk.nba.base import NBAContext, NBASource
 from agent_desk.screens.call import CallScreen
 from agent_desk.settings import load_settings
-from agent_desk.widgets.events import EventChip
+from agent_desk.widgets.events import EventChip, EventChips
 from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import Transcript
 from guards.types import Suggestion, Verdict
+from nlp.types import EventType, LifeEvent, Utterance
+from tests.app.conftest import colour_at, every_tab_stop_is_drawn, shown_text, theme_colour
+from tests.support.feeds import PushFeed
 
 Steps = Callable[[Pilot[None], int], Awaitable[CallScreen]]
 
@@ -58,7 +62,7 @@ async def test_demo_call_shows_transcript_event_and_guarded_suggestions(steps: S
         ]
         assert screen.query_one(Transcript).turn_count == 12
         chips = list(screen.query(EventChip))
-        assert [str(c.content) for c in chips] == ["Overlijden"]
+        assert [str(c.content) for c in chips] == ["Overlijden · “overleden”"]
         cards = {c.suggestion.action_id: c for c in screen.query(SuggestionCard)}
         assert cards["bank.care.bereavement-support"].decision.verdict in {
             Verdict.SHOW,
@@ -93,7 +97,7 @@ async def test_english_ui_names_events_and_verdicts_in_english(steps: Steps) -> 
     app = _app(lang="en")
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await steps(pilot, 12)
-        assert [str(c.content) for c in screen.query(EventChip)] == ["Bereavement"]
+        assert [str(c.content) for c in screen.query(EventChip)] == ["Bereavement · “overleden”"]
         card_text = " ".join(str(c.content) for c in screen.query(SuggestionCard))
         assert "HOLD" in card_text
         assert "bereavement" in card_text  # the reason is in the agent's language
@@ -124,7 +128,10 @@ async def test_a_repeated_event_keeps_one_chip_that_counts_and_shows_the_latest_
         screen = await steps(pilot, 4)
         chips = list(screen.query(EventChip))
         # One chip per event and qualifiers, however often it is mentioned in a long call.
-        assert [str(c.content) for c in chips] == ["Overlijden ×2", "Overlijden (iemand anders)"]
+        assert [str(c.content) for c in chips] == [
+            "Overlijden ×2 · “overleden”",
+            "Overlijden (iemand anders) · “overleden”",
+        ]
         own = chips[0]
         assert own.mentions == 2
         assert "administratie" in str(own.tooltip)
@@ -168,6 +175,177 @@ async def test_slow_nba_source_is_reported_and_nothing_unjudged_is_shown(steps: 
         status = screen.query_one(StatusLine)
         assert "slow-service" in status.problem
         assert "niet beschikbaar" in str(status.render())
+
+
+async def _tab_to(pilot: Pilot[None], kind: type[Widget], times: int = 8) -> Widget:
+    """Press Tab (as an agent does) until a widget of ``kind`` has focus."""
+    for _ in range(times):
+        await pilot.press("tab")
+        await pilot.pause()
+        if isinstance(pilot.app.screen.focused, kind):
+            return pilot.app.screen.focused
+    raise AssertionError(f"Tab never reached a {kind.__name__}")
+
+
+async def test_the_focused_suggestion_card_has_an_accent_outline_and_a_pointer(
+    steps: Steps,
+) -> None:
+    app = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        accent = theme_colour(app, "accent")
+        card = await _tab_to(pilot, SuggestionCard)
+        cards = [c for c in screen.query(SuggestionCard) if c.region.area]
+        assert len(cards) == 3
+        for _ in cards:  # every card in turn, as Tab moves on
+            assert isinstance(card, SuggestionCard)
+            rows = shown_text(app, card)
+            r = card.region
+            # Not colour alone: a pointer in front of the verdict, and a drawn frame.
+            assert rows[1].lstrip("▊▌▐█┃│ ").startswith("▶ ")
+            assert set(rows[0][1:-1]) == {"─"}
+            assert set(rows[-1][1:-1]) == {"─"}
+            assert all(row[-1] == "│" for row in rows[1:-1])
+            # The frame is in the accent colour, on a 256-colour terminal too.
+            frame = [(x, r.y) for x in range(r.x + 1, r.right - 1)]
+            frame += [(r.right - 1, y) for y in range(r.y + 1, r.bottom - 1)]
+            assert {colour_at(app, x, y) for x, y in frame} == {accent}
+            for other in cards:
+                if other is card:
+                    continue
+                other_rows = shown_text(app, other)
+                assert "▶" not in "".join(other_rows)
+                assert not other_rows[0][1:].strip()  # no frame: only the focused card has one
+            await pilot.press("tab")
+            await pilot.pause()
+            card = screen.focused  # type: ignore[assignment]
+
+
+async def test_the_focused_event_chip_is_marked_beyond_colour(steps: Steps) -> None:
+    app = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        (chip,) = screen.query(EventChip)
+        assert not "".join(shown_text(app, chip)).strip().startswith("▶")
+        assert await _tab_to(pilot, EventChip) is chip
+        text = "".join(shown_text(app, chip)).strip()
+        assert text.startswith("▶ Overlijden")
+        r = chip.region
+        assert screen.get_style_at(r.x + 3, r.y).bold
+
+
+async def test_a_focused_panel_is_marked_by_its_frame(steps: Steps) -> None:
+    app = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await steps(pilot, 12)
+        accent = theme_colour(app, "accent")
+        panel = screen.query_one(SuggestionsPanel)
+        r = panel.region
+        before = shown_text(app, panel)[0]
+        assert await _tab_to(pilot, SuggestionsPanel) is panel
+        after = shown_text(app, panel)[0]
+        assert after != before  # the frame itself changes (heavier), not only its colour
+        assert after.startswith("┏")
+        assert colour_at(app, r.x, r.y) == accent
+        # The transcript (focused when the call opens) gave its frame back.
+        left = screen.query_one("#left")
+        assert shown_text(app, left)[0].startswith("╭")
+
+
+async def test_every_tab_stop_on_the_call_screen_is_drawn(steps: Steps) -> None:
+    app = _app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await steps(pilot, 12)
+        stops = await every_tab_stop_is_drawn(pilot)
+        assert stops[:3] == ["transcript", "EventChip", "suggestions"]
+        assert stops.count("SuggestionCard") == 3
+
+
+async def test_event_chip_shows_the_words_that_triggered_it(steps: Steps) -> None:
+    for lang, name in (("nl", "Overlijden"), ("en", "Bereavement")):
+        async with _app(lang=lang).run_test(size=(130, 40)) as pilot:
+            screen = await steps(pilot, 12)
+            (chip,) = screen.query(EventChip)
+            # The evidence span, quoted, with the event, without focus or a mouse.
+            assert str(chip.content) == f"{name} · “overleden”"
+            assert f"{name} · “overleden”" in "".join(shown_text(pilot.app, chip))
+            # The whole utterance stays available as context.
+            assert "mijn moeder vorige week is overleden" in str(chip.tooltip)
+
+
+async def test_long_evidence_is_truncated_on_the_chip(steps: Steps) -> None:
+    words = "is na een lang en moeilijk ziekbed in het hospice rustig overleden"
+    text = f"Mijn vader {words}."
+    conv = _conv([("customer", "Goedemiddag.")])
+    async with _app(conversation=conv).run_test(size=(120, 30)) as pilot:
+        screen = await steps(pilot, 1)
+        start = text.index(words)
+        event = LifeEvent(
+            type=EventType.BEREAVEMENT, text=words, start=start, end=start + len(words)
+        )
+        screen.query_one(EventChips).add_events("u9", text, [event])
+        await pilot.pause()
+        (chip,) = screen.query(EventChip)
+        label = str(chip.content)
+        assert label.startswith("Overlijden · “is na een lang")
+        assert label.endswith("…”")
+        assert len(label) < len("Overlijden · “") + len(words)
+
+
+async def test_blocked_counter_says_how_to_hide_them_again(steps: Steps) -> None:
+    conv = load_conversation("en-bank-opted-out-lost-card")
+    for lang, hidden, shown_hint in (
+        ("en", "(b to show)", "(b to hide)"),
+        ("nl", "(b om te tonen)", "(b om te verbergen)"),
+    ):
+        async with _app(lang=lang, conversation=conv).run_test(size=(130, 40)) as pilot:
+            screen = await steps(pilot, len(conv.utterances))
+            panel = screen.query_one(SuggestionsPanel)
+            count = panel.query_one("#blocked-count")
+            assert hidden in "".join(shown_text(pilot.app, count))
+            await pilot.press("b")
+            await pilot.pause()
+            label = "".join(shown_text(pilot.app, count))
+            assert shown_hint in label
+            assert hidden not in label
+            await pilot.press("b")
+            await pilot.pause()
+            assert hidden in "".join(shown_text(pilot.app, count))
+
+
+class FlakySource(NBASource):
+    """A decisioning service that misses the first utterance and answers after that."""
+
+    name = "flaky-service"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def propose(self, context: NBAContext) -> list[Suggestion]:
+        import asyncio
+
+        self.calls += 1
+        if self.calls == 1:
+            await asyncio.sleep(5)
+        return []
+
+
+async def test_a_suggestion_source_problem_clears_when_the_source_answers_again(
+    steps: Steps,
+) -> None:
+    feed = PushFeed()
+    app = AgentDeskApp(settings=load_settings(nba_timeout_s=0.2), feed=feed, nba=FlakySource())
+    async with app.run_test(size=(120, 30)) as pilot:
+        feed.push(Utterance(id="u1", speaker="customer", text="Ik wil mijn adres wijzigen."))
+        screen = await steps(pilot, 1)
+        status = screen.query_one(StatusLine)
+        assert "flaky-service" in str(status.render())  # the source missed the first one
+        feed.push(Utterance(id="u2", speaker="customer", text="Dank u.", t=3.0))
+        await steps(pilot, 2)
+        line = str(status.render())
+        assert "Suggesties: ok" in line
+        assert "flaky-service" not in line  # it answered again: the warning is gone
+        assert "⚠" not in line
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

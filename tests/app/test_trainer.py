@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, OptionList, Select
+from textual.widgets import Checkbox, DataTable, Footer, OptionList, RadioSet, Select
 
 from agent_desk.i18n import Lang
 from agent_desk.paths import conversations_dir
@@ -27,12 +27,14 @@ from agent_desk.screens.trainer import (
 from agent_desk.settings import load_settings
 from agent_desk.training.sessions import TrainingStore
 from agent_desk.widgets.events import EventChip
+from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard
 from agent_desk.widgets.trainer_guard import GuardSawPanel
 from agent_desk.widgets.trainer_quiz import QuizPanel
 from agent_desk.widgets.transcript import Transcript
 from guards.types import Verdict
 from nlp.types import EventType
+from tests.app.conftest import eight_bit, every_tab_stop_is_drawn, shown_text
 
 SIZE = (160, 45)
 
@@ -137,9 +139,11 @@ async def test_library_lists_conversations_and_the_unusable_file_with_its_reason
         table = screen.query_one(DataTable)
         assert table.row_count == 4
         row = table.get_row("nl-demo-bereavement")
+        # The short columns in the order of the filters; the long title after them.
         assert [str(c) for c in row] == [
-            "nl-demo-bereavement", "Moeder overleden, vragen over de rekeningen", "NL",
-            "Overlijden", "makkelijk", "bereavement, euphemism, agent-speaks, topic-change",
+            "nl-demo-bereavement", "NL", "Overlijden", "makkelijk",
+            "Moeder overleden, vragen over de rekeningen",
+            "bereavement, euphemism, agent-speaks, topic-change",
         ]  # fmt: skip
         unusable = str(screen.query_one("#unusable-list").content)
         assert "kapot.yaml:" in unusable
@@ -286,6 +290,156 @@ async def test_negated_event_is_explained_as_not_counting(tmp_path: Path) -> Non
         assert "does not count" in panel.text
 
 
+async def test_speed_keys_work_as_the_toolbar_shows_them(library: Path, tmp_path: Path) -> None:
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        toolbar = " ".join(shown_text(pilot.app, screen.query_one("#trainer-controls")))
+        assert "− Langzamer" in toolbar
+        assert "+ Sneller" in toolbar
+        await pilot.press("minus")
+        assert screen.speed == 0.5
+        await pilot.press("plus")
+        assert screen.speed == 1.0
+        await pilot.press("equals_sign")  # "+" without Shift
+        assert screen.speed == 2.0
+        await pilot.press("left_square_bracket")  # the old keys still work
+        assert screen.speed == 1.0
+        await pilot.press("right_square_bracket")
+        assert screen.speed == 2.0
+        assert "×2" in str(screen.query_one("#replay-state").content)
+
+
+async def test_footer_lists_step_back_and_home_and_both_work_on_a_long_transcript(
+    library: Path, tmp_path: Path
+) -> None:
+    # A lower terminal, so that the whole call does not fit in the transcript.
+    async with _app(library, tmp_path).run_test(size=(160, 30)) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        await pilot.pause(0.3)
+        footer = " ".join(shown_text(pilot.app, screen.query_one(Footer)))
+        for shown_key in ("← Stap terug", "home Naar begin", "- Langzamer", "+ Sneller"):
+            assert shown_key in footer
+        total = len(screen.conversation.utterances)
+        await screen.seek(total)
+        await until(pilot, lambda: screen.position == total)
+        await pilot.pause(0.3)
+        transcript = screen.query_one(Transcript)
+        assert transcript.max_scroll_y > 0  # the transcript scrolls: it must not take the keys
+        transcript.focus()
+        await pilot.pause()
+        footer = " ".join(shown_text(pilot.app, screen.query_one(Footer)))
+        assert "← Stap terug" in footer
+        assert "home Naar begin" in footer
+        await pilot.press("left")
+        await until(pilot, lambda: screen.position == total - 1)
+        await pilot.pause(0.3)
+        transcript = screen.query_one(Transcript)
+        transcript.focus()
+        await pilot.pause()
+        await pilot.press("home")
+        await until(pilot, lambda: screen.position == 0)
+        await pilot.pause(0.3)
+        assert screen.query_one(Transcript).turn_count == 0
+
+
+async def test_every_tab_stop_on_the_replay_is_drawn(library: Path, tmp_path: Path) -> None:
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        await screen.seek(8)
+        await until(pilot, lambda: screen.position == 8)
+        await pilot.pause(0.3)
+        stops = await every_tab_stop_is_drawn(pilot)
+        assert {"transcript", "EventChip", "suggestions", "SuggestionCard", "guard"} <= set(stops)
+
+
+@pytest.mark.parametrize(
+    ("lang", "ended", "nba"),
+    [
+        ("nl", "Bron: gesprek beëindigd", "Suggesties: opgenomen"),
+        ("en", "Feed: call ended", "Suggestions: recorded"),
+    ],
+)
+async def test_status_bar_says_the_call_ended_in_the_ui_language(
+    library: Path, tmp_path: Path, lang: Lang, ended: str, nba: str
+) -> None:
+    async with _app(library, tmp_path, lang=lang).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden")
+        status = screen.query_one(StatusLine)
+        assert nba in str(status.render())
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+        await pilot.press("space")
+        await until(pilot, lambda: screen.ended)
+        await pilot.pause(0.2)
+        line = " ".join(shown_text(pilot.app, status))
+        assert ended in line
+        assert nba in line
+        state = str(screen.query_one("#replay-state").content)
+        assert ("einde van het gesprek" if lang == "nl" else "end of the call") in state
+
+
+async def test_library_shows_whole_difficulty_words_at_160_columns(tmp_path: Path) -> None:
+    words = {"makkelijk", "gemiddeld", "moeilijk"}
+    async with _app(conversations_dir(), tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        await pilot.pause(0.3)
+        screen = pilot.app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count > 40
+        rows = shown_text(pilot.app, table)
+        assert "Niveau" in rows[0]
+        body = [r for r in rows[1:] if r.strip()]
+        assert body
+        for row in body:
+            cells = set(row.split())
+            assert cells & words, row  # a whole word, not "makke" or "gemid"
+        # A long title is shortened where the screen can see it ends: "…", not a cut word.
+        assert any("…" in row for row in body)
+
+
+async def test_tab_to_the_unfinished_quizzes_marks_one_and_enter_resumes_it(
+    library: Path, tmp_path: Path
+) -> None:
+    store = TrainingStore(tmp_path / "training")
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        await _answer(pilot, screen, "hold", ("bereavement",))
+    (interrupted,) = store.unfinished("trainee-anna")
+
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        library_screen = pilot.app.screen
+        resume = library_screen.query_one("#resume-list", OptionList)
+        table = library_screen.query_one(DataTable)
+        assert table.has_focus
+        r = resume.region
+        app = pilot.app
+
+        def row_look() -> set[tuple[int | None, bool]]:
+            styles = [app.screen.get_style_at(x, r.y) for x in range(r.x, r.right)]
+            return {(eight_bit(st.bgcolor), bool(st.bold)) for st in styles}
+
+        before = row_look()
+        await pilot.press("tab")
+        assert resume.has_focus
+        # The quiz Enter would resume is marked: bold, on another background (256 colours).
+        after = row_look()
+        assert {bg for bg, _ in after}.isdisjoint({bg for bg, _ in before})
+        assert any(bold for _, bold in after)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TrainerScreen))
+        trainer = pilot.app.screen
+        assert isinstance(trainer, TrainerScreen)
+        assert trainer.training is not None
+        assert trainer.training.id == interrupted.id
+
+
 # -- quiz ----------------------------------------------------------------------------------------
 async def _answer(
     pilot: Pilot[None], screen: TrainerScreen, verdict: str, events: tuple[str, ...]
@@ -336,7 +490,7 @@ async def test_full_quiz_one_right_one_wrong_answer_scored_and_saved(
         assert "Waarom: Hulp voor nabestaanden past" in result
         (card,) = screen.query(SuggestionCard)
         assert card.decision.verdict in {Verdict.SHOW, Verdict.GUIDE}
-        assert [str(c.content) for c in screen.query(EventChip)] == ["Overlijden"]
+        assert [str(c.content) for c in screen.query(EventChip)] == ["Overlijden · “overleden”"]
         await _continue(pilot, screen)
 
         await _step_to(pilot, screen, 4)
@@ -362,6 +516,37 @@ async def test_full_quiz_one_right_one_wrong_answer_scored_and_saved(
     (finished,) = [m for m in seen.values() if isinstance(m, QuizFinished)]
     assert (finished.answered, finished.questions, finished.verdicts_ok) == (2, 2, 1)
     _assert_saved(tmp_path / "training")
+
+
+async def test_arrow_keys_and_home_go_to_an_open_question_not_the_replay(
+    library: Path, tmp_path: Path
+) -> None:
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        assert screen.question_open
+        radio = screen.query_one(RadioSet)
+        assert radio.has_focus
+        # Step back, to the start and step wait for the answer: shown, but disabled.
+        disabled = " ".join(
+            " ".join(shown_text(pilot.app, key))
+            for key in screen.query_one(Footer).query(".-disabled")
+        )
+        for waits in ("Stap terug", "Naar begin", "Stap"):
+            assert waits in disabled
+
+        def highlighted() -> list[str | None]:
+            return [button.id for button in radio.query(".-selected")]
+
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert highlighted() == ["verdict-hold"]  # the arrows move through the verdicts
+        await pilot.press("left", "home")
+        await pilot.pause(0.3)
+        assert highlighted() == ["verdict-guide"]
+        assert screen.position == 2
+        assert screen.question_open
 
 
 def _assert_saved(folder: Path) -> None:
