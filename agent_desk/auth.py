@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_desk.db.models import UserRecord
+from agent_desk.i18n import Lang, t
 
 
 class Role(StrEnum):
@@ -62,7 +63,23 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 
 class PermissionDenied(PermissionError):
-    """The user's role does not allow this; the message names user, role and permission."""
+    """The user's role does not allow this; the message names user, role and permission.
+
+    ``str()`` is English (logs); :meth:`describe` says the same in the user's language."""
+
+    def __init__(self, user: str, role: Role, permission: Permission) -> None:
+        self.user = user
+        self.role = role
+        self.permission = permission
+        super().__init__(f"{user!r} ({role.value}) may not {permission.value.replace('_', ' ')}")
+
+    def describe(self, lang: Lang) -> str:
+        return t(
+            f"auth.denied.{self.permission.value}",
+            lang,
+            user=repr(self.user),
+            role=t(f"auth.role.{self.role.value}", lang),
+        )
 
 
 def role_of(engine: Engine, user: str) -> Role:
@@ -82,7 +99,5 @@ def require(engine: Engine, user: str, permission: Permission) -> Role:
     """Raise :class:`PermissionDenied` unless ``user`` may do ``permission``; returns the role."""
     role = role_of(engine, user)
     if not can(role, permission):
-        raise PermissionDenied(
-            f"{user!r} ({role.value}) may not {permission.value.replace('_', ' ')}"
-        )
+        raise PermissionDenied(user, role, permission)
     return role

@@ -213,9 +213,12 @@ class _HeardOnce(Detector):
         return [self._heard[(x, lang)] for x in items]
 
 
-def load_conversations(folder: Path) -> tuple[list[Conversation], list[str]]:
+def load_conversations(folder: Path, lang: Lang = "en") -> tuple[list[Conversation], list[str]]:
     """Every ``*.yaml`` conversation in ``folder`` (sorted by file name): the usable ones, and
-    one line per unusable file naming the file and every problem. Never raises for a bad file."""
+    one line per unusable file naming the file and every problem (in ``lang`` where the problem
+    can be translated). Never raises for a bad file."""
+    from agent_desk.problems import problem_line
+
     usable: list[Conversation] = []
     unusable: list[str] = []
     seen: dict[str, Path] = {}
@@ -223,16 +226,21 @@ def load_conversations(folder: Path) -> tuple[list[Conversation], list[str]]:
         try:
             conversation, _ = load_model(path, Conversation)
         except DataFileError as exc:
-            unusable.append(f"{path.name}: " + "; ".join(str(p) for p in exc.problems))
+            unusable.append(
+                f"{path.name}: " + "; ".join(problem_line(p, lang) for p in exc.problems)
+            )
             continue
         except (OSError, UnicodeDecodeError) as exc:
             unusable.append(f"{path.name}: {exc}")
             continue
         if conversation.id in seen:
-            unusable.append(
-                f"{path.name}: conversation id {conversation.id!r} is also used by "
-                f"{seen[conversation.id].name}"
+            taken = t(
+                "oversight.dryrun.duplicate_id",
+                lang,
+                id=repr(conversation.id),
+                other=seen[conversation.id].name,
             )
+            unusable.append(f"{path.name}: {taken}")
             continue
         seen[conversation.id] = path
         usable.append(conversation)

@@ -47,6 +47,7 @@ from guards.yamlsrc import (
     parse_yaml,
     problems_from_validation,
     read_yaml,
+    yaml_problem,
 )
 from nlp.types import NEUTRAL_EVENTS, VULNERABILITY_EVENTS, EventType, Lang
 
@@ -502,12 +503,8 @@ class _TextLoader(_Loader):
             )
         try:
             return parse_yaml(self.text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            line = mark.line + 1 if mark else None
-            raise DataError([Problem(name, line, "", f"invalid YAML: {exc.problem}")]) from None
         except yaml.YAMLError as exc:
-            raise DataError([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
+            raise DataError([yaml_problem(name, exc)]) from None
 
 
 def load_rule_set_text(text: str, source: str) -> RuleSet:

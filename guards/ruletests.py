@@ -79,11 +79,31 @@ class RuleTestFile(_Strict):
 
 
 @dataclass(frozen=True)
+class CaseFailure:
+    """One way a case failed, as a code and its parts, for a UI to say in its own language:
+    ``verdict`` (``expected`` verdicts, ``got``), ``not_fired`` or ``fired`` (``rule``)."""
+
+    code: str
+    expected: tuple[str, ...] = ()
+    got: str = ""
+    rule: str = ""
+
+    def __str__(self) -> str:
+        if self.code == "verdict":
+            return f"expected {' or '.join(self.expected)}, got {self.got}"
+        if self.code == "not_fired":
+            return f"rule {self.rule} did not fire"
+        return f"rule {self.rule} fired but should not"
+
+
+@dataclass(frozen=True)
 class CaseResult:
     case: RuleTestCase
     verdict: Verdict
     fired: tuple[str, ...]
+    #: The failures in English (``str`` of each of ``failures``).
     problems: tuple[str, ...]
+    failures: tuple[CaseFailure, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -140,13 +160,14 @@ def run_case(guard: Guard, case: RuleTestCase, detector: Detector | None = None)
     state = builder.state(case.customer, **case.state.model_dump(exclude_none=True))
     decision = guard.judge(state, case.suggestion, case.lang)
     fired = tuple(r.rule for r in decision.reasons)
-    problems = []
+    failures: list[CaseFailure] = []
     if decision.verdict not in case.expect:
-        want = " or ".join(v.value for v in case.expect)
-        problems.append(f"expected {want}, got {decision.verdict.value}")
-    problems += [f"rule {r} did not fire" for r in case.fires if r not in fired]
-    problems += [f"rule {r} fired but should not" for r in case.not_fires if r in fired]
-    return CaseResult(case, decision.verdict, fired, tuple(problems))
+        expected = tuple(v.value for v in case.expect)
+        failures.append(CaseFailure("verdict", expected=expected, got=decision.verdict.value))
+    failures += [CaseFailure("not_fired", rule=r) for r in case.fires if r not in fired]
+    failures += [CaseFailure("fired", rule=r) for r in case.not_fires if r in fired]
+    problems = tuple(str(f) for f in failures)
+    return CaseResult(case, decision.verdict, fired, problems, tuple(failures))
 
 
 def run_rule_tests(

@@ -23,12 +23,22 @@ Loc = Sequence[int | str]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one file, phrased for a person."""
+    """One thing wrong with one file, phrased for a person.
+
+    ``message`` is English. A problem a UI shows in another language also carries a ``code``
+    and the parts to say it with (``detail``, ``stop_line``); ``guards`` knows no languages, so
+    the layer that shows it translates (``agent_desk.problems``)."""
 
     file: str
     line: int | None
     field: str
     message: str
+    #: What kind of problem, for translation: "" (only ``message``) or ``invalid_yaml``.
+    code: str = ""
+    #: The untranslated part of the message (the YAML parser's own words).
+    detail: str = ""
+    #: Where the YAML parser gave up, when that is another line than ``line``.
+    stop_line: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -42,6 +52,28 @@ class DataError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+#: YAML parser contexts that start where something was opened (a bracket, a brace, a quote): the
+#: mistake is there, or after it, not where the parser gave up (often many lines further on).
+_OPENED_CONTEXTS = ("flow sequence", "flow mapping", "quoted scalar")
+
+
+def yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    """One problem for text the YAML parser refused, on the line to look at first.
+
+    For an unclosed ``[``, ``{`` or quote that is the line it opened on; the line where the
+    parser gave up is kept as ``stop_line``. Otherwise it is the line the parser gave up on."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(name, None, "", f"invalid YAML: {exc}", "invalid_yaml", str(exc))
+    detail = str(exc.problem or exc.context or "")
+    stop = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+    start = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    opened = bool(exc.context) and any(c in str(exc.context) for c in _OPENED_CONTEXTS)
+    if opened and start is not None and stop is not None and start != stop:
+        message = f"invalid YAML: {detail} (starts here; the parser gave up on line {stop})"
+        return Problem(name, start, "", message, "invalid_yaml", detail, stop)
+    return Problem(name, stop, "", f"invalid YAML: {detail}", "invalid_yaml", detail)
 
 
 def node_at(root: yaml.Node | None, loc: Loc) -> yaml.Node | None:
@@ -121,12 +153,8 @@ def read_yaml(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, yaml.No
         ) from exc
     try:
         data, node = parse_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = mark.line + 1 if mark else None
-        raise DataError([Problem(name, where, "", f"invalid YAML: {exc.problem}")]) from exc
     except yaml.YAMLError as exc:
-        raise DataError([Problem(name, None, "", f"invalid YAML: {exc}")]) from exc
+        raise DataError([yaml_problem(name, exc)]) from exc
     return data, node
 
 

@@ -26,6 +26,7 @@ def live(
     use_stdin: bool, sse_url: str | None, use_connect: bool, no_ui: bool, lang: str | None
 ) -> None:
     """Guard a live call. With --stdin the timeline goes to stdout (the pipe is the input)."""
+    from agent_desk.cli.terminal import require_terminal
     from agent_desk.wiring import WiringError, make_feed, make_nba
 
     chosen = [n for n, on in (("stdin", use_stdin), ("sse", bool(sse_url)),
@@ -43,11 +44,14 @@ def live(
         settings = load_settings(**overrides)
         if settings.feed == "replay":
             raise click.UsageError("name a live source: --stdin, --sse URL or --connect")
+        on_screen = not (no_ui or settings.feed == "stdin")
+        if on_screen:
+            require_terminal(settings.language, "live")
         feed = make_feed(settings, None)
         nba = make_nba(settings, None)
     except (SettingsError, WiringError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if no_ui or settings.feed == "stdin":
+    if not on_screen:
         from agent_desk.cli.timeline import print_timeline
         from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import click
 
+from agent_desk.cli.errors import Refused
+from agent_desk.notes import MIN_CLOSE_NOTE_CHARS
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
@@ -46,10 +49,10 @@ def _opened(permission: Permission) -> Iterator[tuple[Engine, str, Lang]]:
         require(engine, settings.user, permission)
         yield engine, settings.user, lang
     except PermissionDenied as exc:
-        raise click.ClickException(t("oversight.denied", lang, detail=exc)) from exc
+        raise Refused(t("oversight.denied", lang, detail=exc.describe(lang)), lang) from exc
     except (OperationalError, InterfaceError) as exc:
         error = (str(getattr(exc, "orig", None) or exc).splitlines() or [""])[0]
-        raise click.ClickException(t("oversight.db_unreachable", lang, error=error)) from exc
+        raise Refused(t("oversight.db_unreachable", lang, error=error), lang) from exc
     finally:
         if engine is not None:
             engine.dispose()
@@ -140,27 +143,36 @@ def review(ctx: click.Context, show_all: bool) -> None:
 @review.command("close")
 @click.argument("kind", type=click.Choice(["override", "brake"]))
 @click.argument("case_id", type=int)
-@click.option("--note", required=True, help="Why the case is closed (identifiers are redacted).")
+@click.option(
+    "--note",
+    required=True,
+    help=f"What was found and done, at least {MIN_CLOSE_NOTE_CHARS} characters "
+    "(identifiers are redacted).",
+)
 def close(kind: str, case_id: int, note: str) -> None:
     """Close an override or brake case with a note."""
     from agent_desk.auth import Permission
     from agent_desk.db.oversight import CaseAlreadyClosed, CaseNotFound, OversightLog
     from agent_desk.i18n import t
+    from agent_desk.notes import long_enough
 
     with _opened(Permission.REVIEW_CASES) as (engine, user, lang):
         what = t(f"oversight.review.{kind}", lang)
-        if not note.strip():
-            raise click.ClickException(t("oversight.review.note_required", lang))
+        if not long_enough(note, MIN_CLOSE_NOTE_CHARS):
+            # The same floor as the supervisor screen's dialog.
+            raise Refused(
+                t("oversight.review.note_too_short", lang, min=MIN_CLOSE_NOTE_CHARS), lang
+            )
         log = OversightLog(engine, desk_id="review")
         try:
             log.close_case(cast(Literal["override", "brake"], kind), case_id, note, user)
         except CaseNotFound as exc:
-            raise click.ClickException(
-                t("oversight.review.not_found", lang, kind=what, id=case_id)
+            raise Refused(
+                t("oversight.review.not_found", lang, kind=what, id=case_id), lang
             ) from exc
         except CaseAlreadyClosed as exc:
             item = next(i for i in log.review_queue("all") if (i.kind, i.id) == (kind, case_id))
-            raise click.ClickException(
+            raise Refused(
                 t(
                     "oversight.review.already_closed",
                     lang,
@@ -168,7 +180,8 @@ def close(kind: str, case_id: int, note: str) -> None:
                     id=case_id,
                     when=_when(item.closed_at),
                     by=item.closed_by or "-",
-                )
+                ),
+                lang,
             ) from exc
     click.echo(t("oversight.review.closed", lang, kind=what, id=case_id))
 

@@ -52,6 +52,9 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
         )
         asyncio.run(print_timeline(feed, session))
         return
+    from agent_desk.cli.terminal import require_terminal
+
+    require_terminal(settings.language, "replay")
     from agent_desk.app import AgentDeskApp
 
     AgentDeskApp(settings=settings, conversation=conv, feed=feed, rule_set=rule_set).run()

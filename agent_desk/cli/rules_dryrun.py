@@ -57,6 +57,7 @@ def dry_run(draft: Path, folder: Path | None, against: Path | None, json_out: Pa
     from agent_desk.dryrun import change_line, dry_run, load_conversations
     from agent_desk.i18n import t
     from agent_desk.paths import conversations_dir
+    from agent_desk.problems import problem_line
     from agent_desk.settings import SettingsError, data_dir, load_settings
     from guards.rules import RuleSetError, load_rule_set
 
@@ -68,19 +69,19 @@ def dry_run(draft: Path, folder: Path | None, against: Path | None, json_out: Pa
         draft_rules = load_rule_set(draft)
     except RuleSetError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem, lang), err=True)
         click.echo(t("oversight.dryrun.draft_invalid", lang, count=len(exc.problems)), err=True)
         raise SystemExit(1) from None
     try:
         published, source = _published(against)
     except RuleSetError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem, lang), err=True)
         click.echo(t("oversight.dryrun.published_invalid", lang, count=len(exc.problems)), err=True)
         raise SystemExit(1) from None
 
     library = folder or conversations_dir()
-    conversations, unusable = load_conversations(library)
+    conversations, unusable = load_conversations(library, lang)
     out = sys.stderr if json_out is not None and str(json_out) == "-" else sys.stdout
     if not conversations:
         for line in unusable:

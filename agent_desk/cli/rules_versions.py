@@ -50,6 +50,15 @@ def _fail(lines: list[str]) -> None:
     raise SystemExit(1)
 
 
+def _lang() -> Lang:
+    from agent_desk.settings import SettingsError, load_settings
+
+    try:
+        return load_settings().language
+    except SettingsError:
+        return "en"
+
+
 def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn the errors a supervisor can cause or meet into clear lines and exit 1."""
 
@@ -59,28 +68,27 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
 
         from agent_desk.auth import PermissionDenied
         from agent_desk.db.rulesets import PublishRefused, RuleStoreError
-        from agent_desk.settings import SettingsError, load_settings
+        from agent_desk.problems import problem_line
+        from agent_desk.settings import SettingsError
         from guards.yamlsrc import DataError
 
         try:
             return command(*args, **kwargs)
-        except (SettingsError, PermissionDenied) as exc:
+        except SettingsError as exc:
             _fail([str(exc)])
+        except PermissionDenied as exc:
+            _fail([exc.describe(_lang())])
         except PublishRefused as exc:
             _fail([str(exc).splitlines()[0], *(f"- {r}" for r in exc.reasons)])
         except RuleStoreError as exc:
             _fail([str(exc)])
         except DataError as exc:
-            _fail([str(p) for p in exc.problems])
+            lang = _lang()
+            _fail([problem_line(p, lang) for p in exc.problems])
         except SQLAlchemyError as exc:
-            lang: Lang
-            try:
-                lang = load_settings().language
-            except SettingsError:
-                lang = "en"
             first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             error = first[0][:200] if first else type(exc).__name__
-            _fail([t("rulestore.cli.db_unreachable", lang, error=error)])
+            _fail([t("rulestore.cli.db_unreachable", _lang(), error=error)])
         raise AssertionError("unreachable")  # pragma: no cover - _fail always exits
 
     return wrapper
@@ -170,6 +178,8 @@ def publish(version_id: int) -> None:
 @one_line_errors
 def history(version_id: int | None, limit: int) -> None:
     """Who changed which rule-set version how and when, newest first."""
+    from agent_desk.db.rulesets import change_note
+
     with _Context() as ctx:
         published = ctx.repo.published()
         what = f"{published.label} (id {published.id})" if published else ctx.t("shipped_default")
@@ -178,9 +188,13 @@ def history(version_id: int | None, limit: int) -> None:
         if not changes:
             click.echo(ctx.t("no_history"))
         for c in changes:
-            summary = f"  {c.summary}" if c.summary else ""
+            note = change_note(c, ctx.lang)
+            summary = f"  {note}" if note else ""
+            action = t(f"rulestore.action.{c.action}", ctx.lang)
+            if action == f"rulestore.action.{c.action}":
+                action = c.action
             click.echo(
-                f"{c.at:%Y-%m-%d %H:%M} UTC  {c.actor:<12} {c.action:<10} {c.label} "
+                f"{c.at:%Y-%m-%d %H:%M} UTC  {c.actor:<12} {action:<10} {c.label} "
                 f"(id {c.version_id}, rev {c.revision}){summary}"
             )
 

@@ -17,7 +17,7 @@ def run(
     conversation: str | None = None, speed: float | None = None, lang: str | None = None
 ) -> None:
     """Open the call screen, replaying CONVERSATION (a file or library id; default the demo)."""
-    from agent_desk.app import AgentDeskApp
+    from agent_desk.cli.terminal import require_terminal
     from agent_desk.library.load import load_conversation
 
     try:
@@ -26,4 +26,7 @@ def run(
         conv = load_conversation(conversation) if conversation else None
     except (SettingsError, DataFileError) as exc:
         raise click.ClickException(str(exc)) from exc
+    require_terminal(settings.language, "run")
+    from agent_desk.app import AgentDeskApp
+
     AgentDeskApp(settings=settings, conversation=conv, speed=speed or settings.replay_speed).run()

@@ -21,7 +21,7 @@ from agent_desk.settings import SettingsError, load_settings
 )
 def supervise(user: str | None, lang: str | None, conversations: Path | None) -> None:
     """Open the supervisor screen."""
-    from agent_desk.screens.supervisor import SupervisorApp
+    from agent_desk.cli.terminal import require_terminal
 
     overrides: dict[str, str] = {}
     if user:
@@ -32,4 +32,7 @@ def supervise(user: str | None, lang: str | None, conversations: Path | None) ->
         settings = load_settings(**overrides)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    require_terminal(settings.language, "supervise")
+    from agent_desk.screens.supervisor import SupervisorApp
+
     SupervisorApp(settings=settings, conversations=conversations).run()

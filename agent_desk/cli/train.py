@@ -143,13 +143,19 @@ def train(ctx: click.Context, lang: str | None) -> None:
     without the UI, list sessions, export reports."""
     if ctx.invoked_subcommand is not None:
         return
+    from agent_desk.cli.terminal import require_terminal
     from agent_desk.rulesource import load_active_rules
-    from agent_desk.screens.trainer import TrainerApp
     from agent_desk.settings import SettingsError, load_settings
     from guards.rules import RuleSetError
 
     try:
         settings = load_settings(**({"language": lang} if lang else {}))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    require_terminal(settings.language, "train")
+    from agent_desk.screens.trainer import TrainerApp
+
+    try:
         rule_set, _ = load_active_rules(settings)
     except (SettingsError, RuleSetError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -284,6 +284,20 @@ class RuleVersionPublic(RuleVersionBase):
         """``rule_set_id@version``, how people name a version."""
         return f"{self.rule_set_id}@{self.version}"
 
+    @property
+    def is_editable(self) -> bool:
+        """Still a draft (possibly waiting for approval): it can be saved, approved, published."""
+        return self.status in ("draft", "pending_approval")
+
+    @property
+    def is_approved(self) -> bool:
+        """A draft whose current revision a second supervisor approved (a save clears that)."""
+        return (
+            self.is_editable
+            and self.approved_by is not None
+            and self.approved_revision == self.revision
+        )
+
 
 class RuleChangeBase(SQLModel):
     """Who did what to which rule-set version, and when (the audit trail)."""

@@ -47,9 +47,16 @@ from agent_desk.db.models import (
 )
 from agent_desk.i18n import Lang, t
 from agent_desk.paths import default_rules
+from agent_desk.problems import case_failure, problem_line
 from guards.rules import RuleSet, RuleSetError, load_rule_set, load_rule_set_text
 from guards.ruletests import RuleTestCase, RuleTestFile, default_tests_path, load_rule_tests
-from guards.yamlsrc import DataError, Problem, parse_yaml, problems_from_validation
+from guards.yamlsrc import (
+    DataError,
+    Problem,
+    parse_yaml,
+    problems_from_validation,
+    yaml_problem,
+)
 
 __all__ = [
     "ConcurrentEdit",
@@ -58,6 +65,7 @@ __all__ = [
     "RuleRepository",
     "RuleStoreError",
     "RuleVersionPublic",
+    "change_note",
     "compile_version",
     "rule_diff",
 ]
@@ -144,7 +152,7 @@ def _tests_from_text(text: str, source: str) -> RuleTestFile:
     try:
         data, node = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise RuleSetError([Problem(name, None, "", f"invalid YAML: {exc}")]) from None
+        raise RuleSetError([yaml_problem(name, exc)]) from None
     if not isinstance(data, dict):
         raise RuleSetError([Problem(name, 1, "", "a rule-test file is a mapping with cases")])
     try:
@@ -154,6 +162,41 @@ def _tests_from_text(text: str, source: str) -> RuleTestFile:
 
 
 _STATUS_LINE = re.compile(r"^status:[^\n]*$", re.MULTILINE)
+
+# The notes in the change history are stored in English, the same for every reader (and the
+# same as in rows written before they were translated); :func:`change_note` says them in the
+# reader's language. Each is written from its template and read back with its pattern.
+_NOTE_CREATED = "from {source}; {rules} rules; {diff}"
+_NOTE_DRY_RUN = "{changed} verdicts change, {loosened} loosened"
+_NOTE_PUBLISHED = "replaces {label}"
+_NOTE_SHIPPED = "the shipped default"
+_NOTE_RETIRED = "replaced by {label}"
+_NOTE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "created": re.compile(r"from (?P<source>.*); (?P<rules>\d+) rules; (?P<diff>.*)", re.DOTALL),
+    "dry_run": re.compile(r"(?P<changed>\d+) verdicts change, (?P<loosened>\d+) loosened"),
+    "published": re.compile(r"replaces (?P<label>.+)", re.DOTALL),
+    "retired": re.compile(r"replaced by (?P<label>.+)", re.DOTALL),
+}
+#: Sources of a new draft that are no file name.
+_SOURCES = {"<import>": "import", "editor": "editor"}
+
+
+def change_note(change: RuleChange, lang: Lang) -> str:
+    """A history note in ``lang``; a note in no known form is shown as stored."""
+    pattern = _NOTE_PATTERNS.get(change.action)
+    found = pattern.fullmatch(change.summary) if pattern else None
+    if found is None:
+        return change.summary
+    parts = found.groupdict()
+    if change.action == "created":
+        source = parts["source"]
+        if source in _SOURCES:
+            parts["source"] = t(f"rulestore.note.source.{_SOURCES[source]}", lang)
+        if parts["diff"] == "=":
+            parts["diff"] = t("rulestore.note.no_diff", lang)
+    if change.action == "published" and parts["label"] == _NOTE_SHIPPED:
+        return t("rulestore.note.published_shipped", lang)
+    return t(f"rulestore.note.{change.action}", lang, **parts)
 
 
 class RuleRepository:
@@ -232,8 +275,8 @@ class RuleRepository:
         def write(session: Session) -> RuleVersionRecord:
             session.add(row)
             session.flush()
-            summary = (
-                f"from {source}; {len(rule_set.rules)} rules; {_diff_summary(baseline, rule_set)}"
+            summary = _NOTE_CREATED.format(
+                source=source, rules=len(rule_set.rules), diff=_diff_summary(baseline, rule_set)
             )
             self._log(session, row, "created", author, summary)
             return row
@@ -328,7 +371,7 @@ class RuleRepository:
             )
             row.dry_run_summary = _clip(summary)
             session.add(row)
-            note = f"{changed} verdicts change, {loosened} loosened"
+            note = _NOTE_DRY_RUN.format(changed=changed, loosened=loosened)
             self._log(session, row, "dry_run", author, note)
             return row
 
@@ -411,7 +454,7 @@ class RuleRepository:
         try:
             rule_set = compile_version(v)
         except RuleSetError as exc:
-            reasons += [str(p) for p in exc.problems]
+            reasons += [problem_line(p, self.lang) for p in exc.problems]
             raise PublishRefused(self._t("refused", label=v.label), reasons) from None
         reasons += self._failing_tests(v, rule_set)
         loosened = self.loosening(version_id)
@@ -439,7 +482,7 @@ class RuleRepository:
                 previous.updated_at = now
                 session.add(previous)
                 session.flush()  # the partial unique index sees one published version at a time
-                self._log(session, previous, "retired", user, f"replaced by {v.label}")
+                self._log(session, previous, "retired", user, _NOTE_RETIRED.format(label=v.label))
             result = session.execute(
                 update(RuleVersionRecord)
                 .where(col(RuleVersionRecord.id) == version_id)
@@ -451,10 +494,8 @@ class RuleRepository:
                 raise ConcurrentEdit(self._t("changed_while_publishing", label=v.label))
             row = self._row(session, version_id)
             session.refresh(row)
-            before = (
-                f"{previous.rule_set_id}@{previous.version}" if previous else "the shipped default"
-            )
-            self._log(session, row, "published", user, f"replaces {before}")
+            before = f"{previous.rule_set_id}@{previous.version}" if previous else _NOTE_SHIPPED
+            self._log(session, row, "published", user, _NOTE_PUBLISHED.format(label=before))
             return row
 
         return self._commit(write)
@@ -517,10 +558,14 @@ class RuleRepository:
             else:
                 cases = load_rule_tests(default_tests_path(default_rules())).cases
         except DataError as exc:
-            return [self._t("tests_unreadable", problem=str(exc.problems[0]))]
+            return [self._t("tests_unreadable", problem=problem_line(exc.problems[0], self.lang))]
         report = run_rule_tests(rule_set, cases)
         return [
-            self._t("test_failed", case=r.case.id, problems="; ".join(r.problems))
+            self._t(
+                "test_failed",
+                case=r.case.id,
+                problems="; ".join(case_failure(f, self.lang) for f in r.failures),
+            )
             for r in report.failed
         ]
 

@@ -22,12 +22,12 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_desk.i18n import Lang, t
+from agent_desk.notes import MIN_BRAKE_REASON_CHARS, MIN_OVERRIDE_REASON_CHARS
 from nlp.types import EventType
 
-#: An override or a brake must be explained; a word or two is not an explanation.
-MIN_REVEAL_CHARS = 10
-#: A brake is pulled in a hurry: a short reason is enough, the supervisor follows up.
-MIN_BRAKE_CHARS = 5
+#: The floors live in agent_desk.notes, shared with the CLI.
+MIN_REVEAL_CHARS = MIN_OVERRIDE_REASON_CHARS
+MIN_BRAKE_CHARS = MIN_BRAKE_REASON_CHARS
 
 DismissReason = Literal["not_relevant", "customer_declined", "not_now", "other"]
 DISMISS_REASONS: tuple[DismissReason, ...] = (

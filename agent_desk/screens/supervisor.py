@@ -44,7 +44,9 @@ from textual_plotext import PlotextPlot
 
 from agent_desk.auth import Permission, PermissionDenied, Role, can, role_of
 from agent_desk.i18n import Lang, t
+from agent_desk.notes import MIN_CLOSE_NOTE_CHARS
 from agent_desk.paths import conversations_dir, default_rules
+from agent_desk.problems import problem_message
 from agent_desk.screens.dialogs import ReasonDialog
 from agent_desk.settings import Settings, load_settings
 from guards.rules import Rule, RuleSet, RuleSetError, load_rule_set, load_rule_set_text
@@ -63,8 +65,6 @@ VALIDATE_DEBOUNCE_S = 0.4
 MAX_RULE_TEXT = 1_000_000
 #: How the editor's text is named while it is validated.
 EDITOR_SOURCE = "<editor>"
-#: A closing note must say something; the agent's override reason has the same floor.
-MIN_CLOSE_NOTE = 10
 #: Tabs an ombudsman never sees: they review, they do not change what the guard does.
 RULE_TABS = ("tab-rules", "tab-dryrun", "tab-publish", "tab-history")
 OVERSIGHT_TABS = ("tab-review", "tab-kpis")
@@ -169,12 +169,21 @@ def validate_rule_text(text: str) -> Validation:
         )
 
 
+def status_label(version: RuleVersionPublic, lang: Lang) -> str:
+    """Where a version stands, in words: a draft a second supervisor approved shows as approved
+    (ready to publish), not as a plain draft."""
+    if version.is_approved:
+        return t("sv.status.approved", lang)
+    return t(f"sv.status.{version.status}", lang)
+
+
 def describe_problem(problem: Problem, lang: Lang) -> str:
     where = t("sv.problem.line", lang, line=problem.line) if problem.line else ""
     if problem.file:
         where = f"{problem.file} {where}".strip()
     field_ = f" [{problem.field}]" if problem.field else ""
-    return f"{where}{field_}: {problem.message}" if where or field_ else problem.message
+    message = problem_message(problem, lang)
+    return f"{where}{field_}: {message}" if where or field_ else message
 
 
 # -- the screen ----------------------------------------------------------------------------------
@@ -217,6 +226,8 @@ class SupervisorScreen(Screen[None]):
         self._rules_rows: list[tuple[str, str, str, str, bool]] | None = None
         #: The text of the version as opened; the editor is dirty when it differs.
         self._loaded_text = ""
+        #: That text's problems, shown again when an undo brings the editor back to it.
+        self._loaded_problems: list[Problem] = []
         self._pending_open: int | None = None
         self._validate_timer: Timer | None = None
         self.problems: list[Problem] = []
@@ -277,11 +288,13 @@ class SupervisorScreen(Screen[None]):
                 editor.border_title = t("sv.editor.title", lang)
                 yield editor
                 yield OptionList(id="problems")
+                # Buttons on one row, the path on its own: at 140-160 columns one row cannot
+                # hold "Opslaan als nieuw concept" and the path's placeholder in full.
                 with Horizontal(classes="sv-buttons"):
                     yield Button(t("sv.editor.save", lang), id="save", variant="primary")
-                    yield Input(placeholder=t("sv.editor.path", lang), id="path")
                     yield Button(t("sv.editor.import", lang), id="import")
                     yield Button(t("sv.editor.export", lang), id="export")
+                yield Input(placeholder=t("sv.editor.path", lang), id="path")
                 yield Static("", id="rules-msg", classes="sv-msg")
 
     def on_mount(self) -> None:
@@ -477,7 +490,7 @@ class SupervisorScreen(Screen[None]):
             table.add_row(
                 str(v.id),
                 Text(v.version),
-                t(f"sv.status.{v.status}", self.lang),
+                status_label(v, self.lang),
                 str(v.revision),
                 Text(v.author),
                 key=str(v.id),
@@ -504,7 +517,9 @@ class SupervisorScreen(Screen[None]):
 
     @work(
         thread=True,
-        group="db",
+        # Its own group: a newer open replaces an older one, but must not cancel the worker
+        # that asked for it (a publish or a save reopens the version when it is done).
+        group="open",
         exclusive=True,
         description="open rule version",
         exit_on_error=False,
@@ -539,16 +554,19 @@ class SupervisorScreen(Screen[None]):
             "sv.editor.title_version",
             self.lang,
             version=version.version,
-            status=t(f"sv.status.{version.status}", self.lang),
+            status=status_label(version, self.lang),
             rev=version.revision,
         )
-        save = self.query_one("#save", Button)
-        save.label = t(
-            "sv.editor.save" if version.status == "draft" else "sv.editor.save_as_draft", self.lang
-        )
+        self._set_save_label("sv.editor.save" if version.is_editable else "sv.editor.save_as_draft")
         self._show_rules(message.rules)
+        self._loaded_problems = list(message.problems)
         self._show_problems(message.problems)
         self._show_publish(version, message.loosening)
+
+    def _set_save_label(self, key: str) -> None:
+        save = self.query_one("#save", Button)
+        save.label = t(key, self.lang)
+        save.refresh(layout=True)  # a longer label needs a wider button: Button does not ask
 
     def _start_from_shipped(self) -> None:
         """An empty rule store: show the rules desks run on now (the shipped default) so a
@@ -560,7 +578,9 @@ class SupervisorScreen(Screen[None]):
             editor.load_text(text)
         self.dirty = False
         editor.border_title = t("sv.editor.title_shipped", self.lang)
-        self.query_one("#save", Button).label = t("sv.editor.save_as_draft", self.lang)
+        self._set_save_label("sv.editor.save_as_draft")
+        self._loaded_problems = []
+        self._show_problems([])
         self._show_rules(load_rule_set(default_rules()).rules)
         self._show_message("rules", [t("sv.editor.shipped_hint", self.lang)])
 
@@ -609,12 +629,17 @@ class SupervisorScreen(Screen[None]):
     # -- live validation -----------------------------------------------------------------------
     @on(TextArea.Changed, "#editor")
     def _edited(self, event: TextArea.Changed) -> None:
+        """Every change is validated again: typing, pasting, undo and redo alike."""
         event.stop()
         self.dirty = event.text_area.text != self._loaded_text
-        if not self.dirty:
-            return  # back to what was opened: its problems are already shown
         if self._validate_timer is not None:
             self._validate_timer.stop()
+            self._validate_timer = None
+        if not self.dirty:
+            # Back to the text as opened (an undo, say): its own problems, at once; a result
+            # for the text in between is dropped when it comes (see _validated).
+            self._show_problems(self._loaded_problems)
+            return
         self._validate_timer = self.set_timer(VALIDATE_DEBOUNCE_S, self._validate_now)
 
     def _validate_now(self) -> None:
@@ -659,7 +684,7 @@ class SupervisorScreen(Screen[None]):
             self._validate_timer.stop()  # the store validates what is saved, and says so
         text = self.query_one("#editor", TextArea).text
         selected = self.selected
-        if selected is not None and selected.status == "draft":
+        if selected is not None and selected.is_editable:
             self.save_draft(selected.id, text, self.opened_revision or selected.revision)
         else:
             self.import_text(text, "editor")
@@ -811,7 +836,7 @@ class SupervisorScreen(Screen[None]):
                 )
                 self.post_message(DryRunProgressed(0, 0))
                 return
-            conversations, unusable = load_conversations(folder)
+            conversations, unusable = load_conversations(folder, self.lang)
             total = len(conversations)
             self.post_message(DryRunProgressed(0, total))
             # One conversation at a time, so the supervisor sees it move on a big library.
@@ -886,7 +911,7 @@ class SupervisorScreen(Screen[None]):
                 lang,
                 id=version.id,
                 version=version.version,
-                status=t(f"sv.status.{version.status}", lang),
+                status=status_label(version, lang),
                 rev=version.revision,
                 author=version.author,
             ),
@@ -898,13 +923,27 @@ class SupervisorScreen(Screen[None]):
             else t("sv.publish.no_dry_run", lang),
         ]
         self.query_one("#publish-info", Static).update(Text("\n".join(info)))
-        if loosening:
+        if version.status == "published":
+            # No draft any more: nothing to approve or publish, and nothing it loosens.
+            text = Text(
+                t(
+                    "sv.publish.is_published",
+                    lang,
+                    who=version.published_by or "–",
+                    when=_when(version.published_at),
+                )
+            )
+        elif version.status == "retired":
+            text = Text(t("sv.publish.is_retired", lang))
+        elif loosening:
             text = Text(t("sv.publish.loosening", lang) + "\n", style="bold")
             for item in loosening:
                 text.append(f"  • {item}\n", style="")
         else:
             text = Text(t("sv.publish.no_loosening", lang))
         self.query_one("#publish-loosening", Static).update(text)
+        for button_id in ("approve", "publish"):
+            self.query_one(f"#{button_id}", Button).disabled = not version.is_editable
 
     @on(Button.Pressed, "#approve")
     def _approve_pressed(self, event: Button.Pressed) -> None:
@@ -987,8 +1026,8 @@ class SupervisorScreen(Screen[None]):
                 self.lang,
                 title,
                 t("sv.review.close_intro", self.lang),
-                t("sv.review.close_placeholder", self.lang, min=MIN_CLOSE_NOTE),
-                MIN_CLOSE_NOTE,
+                t("sv.review.close_placeholder", self.lang, min=MIN_CLOSE_NOTE_CHARS),
+                MIN_CLOSE_NOTE_CHARS,
             ),
             partial(self._noted, kind, case_id),
         )
@@ -1009,7 +1048,13 @@ class SupervisorScreen(Screen[None]):
             self._refused("review", exc, "sv.doing.review")
             return
         except (CaseAlreadyClosed, CaseNotFound) as exc:
-            self._note("review", str(exc), error=True)
+            key = (
+                "sv.review.already_closed"
+                if isinstance(exc, CaseAlreadyClosed)
+                else "sv.review.gone"
+            )
+            what = t(f"sv.review.kind.{kind}", self.lang)
+            self._note("review", t(key, self.lang, kind=what, id=case_id), error=True)
             self._load_review()
             return
         except Exception as exc:
@@ -1108,13 +1153,15 @@ def _when(value: Any) -> str:
 
 
 def _history_row(change: RuleChange, lang: Lang) -> tuple[Any, ...]:
-    what = t(f"sv.change.{change.action}", lang)
+    from agent_desk.db.rulesets import change_note
+
+    what = t(f"rulestore.action.{change.action}", lang)
     return (
         _when(change.at),
         Text(change.actor),
-        what if what != f"sv.change.{change.action}" else change.action,
+        what if what != f"rulestore.action.{change.action}" else change.action,
         Text(f"{change.label} r{change.revision}"),
-        Text(change.summary.replace("\n", " ")[:200]),
+        Text(change_note(change, lang).replace("\n", " ")[:200]),
     )
 
 

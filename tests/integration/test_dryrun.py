@@ -220,6 +220,30 @@ rules:
     assert "The draft has 3 problem(s); nothing was replayed." in result.stderr
 
 
+def test_a_draft_that_is_no_yaml_is_said_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_DESK_LANGUAGE", "nl")
+    draft = tmp_path / "unclosed.yaml"
+    draft.write_text('id: default\nversion: ["2"\nstatus: draft\n', encoding="utf-8")
+    folder = _library(tmp_path)
+    (folder / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["rules", "dry-run", str(draft), "--conversations", str(folder)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{draft}:2: ongeldige YAML: did not find expected ',' or ']' "
+        "(begint hier; de parser liep vast op rij 3)",
+        "Het concept heeft 1 probleem/problemen; er is niets afgespeeld.",
+    ]
+    _, unusable = load_conversations(folder, "nl")
+    assert unusable == [
+        f"broken.yaml: {folder / 'broken.yaml'}:1: ongeldige YAML: did not find expected ',' "
+        "or ']' (begint hier; de parser liep vast op rij 2)"
+    ]
+
+
 def test_the_detection_cache_returns_what_the_detector_found() -> None:
     """The shared detections are the real ones (no stale or empty stand-ins)."""
     from agent_desk.dryrun import _HeardOnce

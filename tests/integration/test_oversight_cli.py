@@ -73,12 +73,55 @@ def test_review_lists_open_cases_with_context_and_closes_one(desk: Engine) -> No
     assert "override #1 [closed]" in everything
     assert "by sanne: Terecht, zie [E-MAIL]" in everything
 
-    again = _run("olga", "review", "close", "override", "1", "--note", "Nogmaals")
+    again = _run("olga", "review", "close", "override", "1", "--note", "Nogmaals bekeken")
     assert again.exit_code == 1
     assert "was already closed" in again.output
     missing = _run("olga", "review", "close", "brake", "99", "--note", "Bestaat niet")
     assert missing.exit_code == 1
     assert "No emergency brake with id 99" in missing.output
+
+
+def test_a_closing_note_needs_the_same_ten_characters_as_in_the_screen(desk: Engine) -> None:
+    from agent_desk.notes import MIN_CLOSE_NOTE_CHARS
+
+    assert MIN_CLOSE_NOTE_CHARS == 10
+    short = _run("olga", "review", "close", "brake", "1", "--note", "kort")
+    assert short.exit_code == 1
+    assert "The closing note (--note) must be at least 10 characters" in short.output
+    padded = _run("olga", "review", "close", "brake", "1", "--note", "   kort    ")
+    assert padded.exit_code == 1  # spaces are no explanation, as in the dialog
+    assert OversightLog(desk, "x").brakes(status="open")[0].id == 1
+    dutch = CliRunner().invoke(
+        main,
+        ["review", "close", "brake", "1", "--note", "kort"],
+        env={"AGENT_DESK_USER": "olga", "AGENT_DESK_LANGUAGE": "nl"},
+    )
+    assert dutch.exit_code == 1
+    assert dutch.output.strip() == (
+        "Fout: De afsluitende notitie (--note) moet minstens 10 tekens hebben: "
+        "wat hebt u gevonden en wat is er gedaan?"
+    )
+    enough = _run("olga", "review", "close", "brake", "1", "--note", "Klant gebeld")
+    assert enough.exit_code == 0, enough.output
+    assert OversightLog(desk, "x").brakes(status="closed")[0].closing_note == "Klant gebeld"
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "said"),
+    [
+        ("agent-1", ("review",), "'agent-1' (medewerker) mag geen zaken beoordelen"),
+        ("olga", ("purge", "--older-than", "30"), "'olga' (ombudsman) mag geen gegevens opschonen"),
+        ("tom", ("kpis",), "'tom' (trainer) mag de KPI's niet inzien"),
+    ],
+)
+def test_a_refusal_is_said_in_dutch(
+    desk: Engine, user: str, args: tuple[str, ...], said: str
+) -> None:
+    result = CliRunner().invoke(
+        main, list(args), env={"AGENT_DESK_USER": user, "AGENT_DESK_LANGUAGE": "nl"}
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Fout: Niet toegestaan: {said}"
 
 
 def test_purge_dry_run_then_purge(desk: Engine) -> None:

@@ -107,6 +107,40 @@ def test_draft_approve_publish_history_export(desk: Engine, tmp_path: Path) -> N
     assert shown.stdout == target.read_text(encoding="utf-8")
 
 
+def test_a_refused_publish_and_the_history_are_said_in_dutch(desk: Engine, tmp_path: Path) -> None:
+    data = yaml.safe_load(default_rules().read_text(encoding="utf-8"))
+    data["version"] = "4.0"
+    for rule in data["rules"]:
+        if rule["id"] == "vulnerability.no-commercial":
+            rule["verdict"] = "guide"  # the credit card after a death: guided, not held
+    looser = tmp_path / "looser.yaml"
+    looser.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (tmp_path / "looser.tests.yaml").write_text(TESTS, encoding="utf-8")
+    assert _run("ans", "rules", "draft", str(looser)).exit_code == 0
+    refused = _run("ans", "rules", "publish", "1", lang="nl")
+    assert refused.exit_code == 1
+    lines = refused.stderr.splitlines()
+    assert lines[0] == "default@4.0 is niet gepubliceerd:"
+    assert "- regeltest nl-rouw-creditcard faalt: verwacht hold, maar het oordeel is guide" in lines
+    assert "expected" not in refused.stderr
+
+    fine = _rules(tmp_path, "fine", "5.0")
+    assert _run("ans", "rules", "draft", str(fine)).exit_code == 0
+    RuleRepository(desk).record_dry_run(2, "samenvatting", 2, 0, "ans")
+    assert _run("bram", "rules", "approve", "2").exit_code == 0
+    assert _run("bram", "rules", "publish", "2").exit_code == 0
+    history = _run("tom", "rules", "history", lang="nl")
+    assert history.exit_code == 0, history.output
+    out = history.stdout
+    assert "gepubliceerd" in out
+    assert "vervangt de meegeleverde standaardregels" in out
+    assert "2 oordelen veranderen, 0 daarvan soepeler" in out
+    assert "uit fine.yaml; 23 regels; geen regel anders" in out
+    assert "uit looser.yaml; 23 regels; ~vulnerability.no-commercial" in out
+    for english in ("replaces", "verdicts change", "from ", " rules;"):
+        assert english not in out
+
+
 def test_save_over_a_draft_names_the_revision_and_a_stale_one_is_told(
     desk: Engine, tmp_path: Path
 ) -> None:
@@ -136,6 +170,18 @@ def test_errors_are_clear_lines_and_exit_1(desk: Engine, tmp_path: Path) -> None
     denied = _run("tom", "rules", "draft", str(_rules(tmp_path, "t", "3.0")))
     assert denied.exit_code == 1
     assert denied.stderr.strip() == "'tom' (trainer) may not edit rules"
+    dutch = _run("tom", "rules", "draft", str(_rules(tmp_path, "t", "3.0")), lang="nl")
+    assert dutch.exit_code == 1
+    assert dutch.stderr.strip() == "'tom' (trainer) mag geen regels wijzigen"
+
+    unclosed = tmp_path / "unclosed.yaml"
+    unclosed.write_text("id: x\nversion: [1,\n  2\nstatus: draft\n")
+    broken = _run("ans", "rules", "draft", str(unclosed), lang="nl")
+    assert broken.exit_code == 1
+    assert broken.stderr.strip() == (
+        f"{unclosed}:2: ongeldige YAML: did not find expected ',' or ']' "
+        "(begint hier; de parser liep vast op rij 4)"
+    )
 
     unknown = _run("ans", "rules", "publish", "99")
     assert unknown.exit_code == 1

@@ -38,6 +38,9 @@ def test_the_first_user_must_be_a_supervisor_then_supervisors_add_the_rest(db: E
     refused = _run("tom", "add", "tom", "--role", "supervisor")  # no self-promotion
     assert refused.exit_code == 1
     assert refused.stderr.strip() == "'tom' (agent) may not manage users"
+    dutch = _run("tom", "add", "tom", "--role", "supervisor", lang="nl")
+    assert dutch.exit_code == 1
+    assert dutch.stderr.strip() == "'tom' (medewerker) mag geen gebruikers beheren"
     assert role_of(db, "tom") is Role.AGENT
 
     assert _run("ans", "add", "tom", "--role", "trainer").exit_code == 0

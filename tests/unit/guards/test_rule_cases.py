@@ -6,7 +6,8 @@ import pytest
 
 from guards.engine import Guard
 from guards.rules import RuleSet
-from guards.ruletests import RuleTestCase, load_rule_tests, run_case, run_rule_tests
+from guards.ruletests import CaseFailure, RuleTestCase, load_rule_tests, run_case, run_rule_tests
+from guards.types import Verdict
 from tests.unit.guards.conftest import DEFAULT_TESTS
 
 CASES = load_rule_tests(DEFAULT_TESTS).cases
@@ -27,3 +28,18 @@ def test_every_default_rule_is_exercised_by_some_case(default_rules: RuleSet) ->
     report = run_rule_tests(default_rules, CASES)
     assert report.uncovered == []
     assert report.coverage == 1.0
+
+
+def test_a_failing_case_says_why_in_english_and_as_parts_to_translate(guard: Guard) -> None:
+    case = CASES[0].model_copy(
+        update={"expect": (Verdict.BLOCK, Verdict.SHOW), "fires": ("no.such-rule",)}
+    )
+    result = run_case(guard, case)
+    assert not result.passed
+    verdict, not_fired = result.failures
+    assert verdict == CaseFailure("verdict", expected=("block", "show"), got=result.verdict.value)
+    assert not_fired == CaseFailure("not_fired", rule="no.such-rule")
+    assert result.problems == (
+        f"expected block or show, got {result.verdict.value}",
+        "rule no.such-rule did not fire",
+    )

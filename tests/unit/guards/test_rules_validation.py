@@ -188,6 +188,27 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     assert "r.yaml:" in problem
 
 
+def test_an_unclosed_bracket_names_the_line_it_opened_on_and_where_the_parser_gave_up(
+    tmp_path: Path,
+) -> None:
+    text = "zz: [" + DEFAULT_RULES.read_text(encoding="utf-8")
+    with pytest.raises(RuleSetError) as info:
+        load_rule_set(_write(tmp_path, text))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.stop_line, problem.code) == (1, 6, "invalid_yaml")
+    assert problem.detail == "did not find expected ',' or ']'"
+    assert str(problem).endswith(":1: invalid YAML: did not find expected ',' or ']' "
+                                 "(starts here; the parser gave up on line 6)")  # fmt: skip
+
+
+def test_yaml_that_fails_where_it_fails_names_that_line(tmp_path: Path) -> None:
+    with pytest.raises(RuleSetError) as info:
+        load_rule_set(_write(tmp_path, HEAD + "  - id: a\n   b: c: d\n"))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.stop_line) == (6, None)
+    assert problem.message == f"invalid YAML: {problem.detail}"
+
+
 def test_includes_are_merged_and_cycles_are_reported(tmp_path: Path) -> None:
     _write(tmp_path, "rules:\n" + GOOD_RULE, "extra.yaml")
     ok = _write(tmp_path, HEAD.replace("rules:\n", "includes: [extra.yaml]\nrules: []\n"))
