@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual import on, work
@@ -302,12 +303,7 @@ class SupervisorScreen(Screen[None]):
         self.query_one("#versions", DataTable).add_columns(
             *(t(f"sv.versions.{c}", lang) for c in ("id", "version", "status", "rev", "author"))
         )
-        self.query_one("#rules", DataTable).add_columns(
-            *(
-                t(f"sv.rules.{c}", lang)
-                for c in ("id", "dimension", "verdict", "enforcement", "protective")
-            )
-        )
+        self._show_rules([])
         self.query_one("#dryrun-changes", DataTable).add_columns(
             *(
                 t(f"sv.dryrun.{c}", lang)
@@ -593,17 +589,24 @@ class SupervisorScreen(Screen[None]):
         if rows == self._rules_rows:
             return  # the same version reopened (a save reloads the list): keep cursor and scroll
         self._rules_rows = rows
+        cells = [
+            (rule_id, dim, verdict, enf, yes if prot else no)
+            for rule_id, dim, verdict, enf, prot in rows
+        ]
+        labels = [
+            t(f"sv.rules.{c}", self.lang)
+            for c in ("id", "dimension", "verdict", "enforcement", "protective")
+        ]
         table = self.query_one("#rules", DataTable)
-        table.clear()
-        for rule_id, dimension, verdict, enforcement, protective in rows:
-            table.add_row(
-                Text(rule_id),
-                dimension,
-                verdict,
-                enforcement,
-                yes if protective else no,
-                key=rule_id,
-            )
+        # Columns as wide as their widest cell, set here rather than measured by the table when
+        # it is next idle: a frame drawn in between stays cached with header-wide columns
+        # (Textual issue #3533), which a supervisor under load would see.
+        table.clear(columns=True)
+        for i, label in enumerate(labels):
+            width = max([cell_len(label), *(cell_len(row[i]) for row in cells)])
+            table.add_column(label, width=width)
+        for row in cells:
+            table.add_row(Text(row[0]), *row[1:], key=row[0])
 
     def _show_problems(self, problems: list[Problem]) -> None:
         self.problems = problems

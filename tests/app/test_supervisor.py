@@ -58,9 +58,14 @@ async def _settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    for _ in range(40):
+    for _ in range(100):
+        # Under load the chain (list -> open version -> rules) can outlast three rounds: the
+        # rules table is filled last, so wait for its rows as well as for the sizing.
         tables = pilot.app.screen.query(DataTable)
-        if not any(table._require_update_dimensions for table in tables):
+        rules = pilot.app.screen.query("#rules")
+        waiting = any(t.row_count == 0 for t in rules if isinstance(t, DataTable))
+        busy = any(w.is_running for w in pilot.app.workers)
+        if not busy and not waiting and not any(t._require_update_dimensions for t in tables):
             break
         await pilot.pause(0.05)
     await pilot.pause()
