@@ -404,12 +404,7 @@ async def test_library_shows_whole_difficulty_words_at_160_columns(tmp_path: Pat
 async def test_tab_to_the_unfinished_quizzes_marks_one_and_enter_resumes_it(
     library: Path, tmp_path: Path
 ) -> None:
-    store = TrainingStore(tmp_path / "training")
-    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
-        screen = await _open(pilot, "nl-kort-overlijden", key="q")
-        await _step_to(pilot, screen, 2)
-        await _answer(pilot, screen, "hold", ("bereavement",))
+    store = await _interrupt_a_quiz(library, tmp_path)
     (interrupted,) = store.unfinished("trainee-anna")
 
     async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
@@ -450,6 +445,16 @@ async def _answer(
         quiz.query_one(f"#heard-{ev}", Checkbox).value = True
     await pilot.click("#quiz-submit")
     await until(pilot, lambda: quiz.phase == "revealed")
+
+
+async def _interrupt_a_quiz(library: Path, tmp_path: Path) -> TrainingStore:
+    """Start a quiz on nl-kort-overlijden, answer its first question and close the app."""
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-overlijden", key="q")
+        await _step_to(pilot, screen, 2)
+        await _answer(pilot, screen, "hold", ("bereavement",))
+    return TrainingStore(tmp_path / "training")
 
 
 async def _continue(pilot: Pilot[None], screen: TrainerScreen) -> None:
@@ -557,12 +562,7 @@ def _assert_saved(folder: Path) -> None:
 
 
 async def test_interrupted_quiz_is_resumed_where_it_stopped(library: Path, tmp_path: Path) -> None:
-    store = TrainingStore(tmp_path / "training")
-    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
-        screen = await _open(pilot, "nl-kort-overlijden", key="q")
-        await _step_to(pilot, screen, 2)
-        await _answer(pilot, screen, "hold", ("bereavement",))
+    store = await _interrupt_a_quiz(library, tmp_path)
     # The app is gone mid-quiz (closed, crashed): the answer was saved at once.
     (interrupted,) = store.unfinished("trainee-anna")
     assert interrupted.position == "u2"

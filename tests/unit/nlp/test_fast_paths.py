@@ -12,13 +12,13 @@ import json
 import unicodedata
 
 import pytest
-from spacy.matcher import Matcher
 
 from agent_desk.paths import conversations_dir, fixtures_dir
 from nlp.components import LifeEventMatcher, _regex_substrings
 from nlp.detector import Detector
 from nlp.evaluation import split_of
 from nlp.types import Lang
+from tests.unit.nlp.conftest import gated_and_plain
 
 
 def _strip_accents(text: str) -> str:
@@ -74,19 +74,11 @@ def test_prefilter_changes_no_result(detector: Detector, plain: Detector, lang: 
 def test_gated_matching_finds_what_one_plain_matcher_finds(
     detector: Detector, lang: Lang, component: str
 ) -> None:
-    pipe = detector.pipeline(lang)
-    compiled = pipe.get_pipe(component)._c  # type: ignore[attr-defined]
-    matcher = Matcher(pipe.vocab)
-    for key, _, tp in compiled.compiled:
-        matcher.add(key, [tp])
-    before = [name for name, _ in pipe.pipeline][: [n for n, _ in pipe.pipeline].index(component)]
+    both = gated_and_plain(detector, lang, component)
     # Every other text: one plain Matcher with all patterns takes milliseconds per doc.
     for text in _texts(lang)[::2]:
-        doc = pipe.make_doc(text)
-        for name in before:
-            doc = pipe.get_pipe(name)(doc)
-        gated = {(m, s, e) for m, s, e, _ in compiled(doc)}
-        assert gated == set(matcher(doc)), text
+        gated, plain = both(text)
+        assert gated == plain, text
 
 
 def test_regex_conditions_are_necessary() -> None:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from spacy.matcher import Matcher
 
 from nlp.components import _DocWords, _words_of
 from nlp.detector import Detection, Detector
 from nlp.types import Lang
+from tests.unit.nlp.conftest import gated_and_plain
 
 _CONTEXT_WORDS = {
     "nl": [
@@ -159,21 +159,14 @@ def test_shortcuts_change_nothing_on_utterances_nobody_wrote(
 def test_gated_matching_finds_what_one_plain_matcher_finds(
     detector: Detector, lang: Lang, component: str
 ) -> None:
-    pipe = detector.pipeline(lang)
-    compiled = pipe.get_pipe(component)._c  # type: ignore[attr-defined]
-    matcher = Matcher(pipe.vocab)
-    for key, _, tp in compiled.compiled:
-        matcher.add(key, [tp])
-    names = [name for name, _ in pipe.pipeline]
-    before = names[: names.index(component)]
+    both = gated_and_plain(detector, lang, component)
 
-    @_SETTINGS
+    # Each example costs about a millisecond: enough of them to meet the rarer patterns.
+    @settings(_SETTINGS, max_examples=600)
     @given(_utterances(_vocabulary(detector, lang)))
     def check(text: str) -> None:
-        doc = pipe.make_doc(text)
-        for name in before:
-            doc = pipe.get_pipe(name)(doc)
-        assert {(m, s, e) for m, s, e, _ in compiled(doc)} == set(matcher(doc))
+        gated, plain = both(text)
+        assert gated == plain
 
     check()
 
