@@ -48,6 +48,7 @@ class Facts:
     purpose: frozenset[EventType]  # the life events the suggestion is meant for
     current: frozenset[EventType]
     mentioned: frozenset[EventType]
+    ended: frozenset[EventType]
     wishes: frozenset[str]
     declined_actions: frozenset[str]
     declined_groups: frozenset[str]
@@ -100,6 +101,9 @@ PREDICATES: dict[str, PredicateSpec] = {
         PredicateSpec("purpose.declared", "bool", "the suggestion says which events it is for"),
         PredicateSpec("purpose.current", "bool", "an event it is for is the customer's situation"),
         PredicateSpec("purpose.mentioned", "bool", "an event it is for was heard in any form"),
+        PredicateSpec(
+            "purpose.ended", "bool", "an event it is for was the customer's own, and is over"
+        ),
         PredicateSpec("value.customer", "number", "value for the customer, 0 to 1"),
         PredicateSpec("value.org", "number", "value for the organisation, 0 to 1"),
         PredicateSpec("value.customer_minus_org", "number", "customer value minus org value"),
@@ -392,6 +396,8 @@ def _build(name: str, v: Any) -> Test:
         return lambda f: (not f.purpose.isdisjoint(f.current)) is v
     if name == "purpose.mentioned":
         return lambda f: (not f.purpose.isdisjoint(f.mentioned)) is v
+    if name == "purpose.ended":
+        return lambda f: (not f.purpose.isdisjoint(f.ended)) is v
     if name == "wish.heard":
         return lambda f: not v.isdisjoint(f.wishes)
     if name == "declined.same_action":

@@ -83,6 +83,7 @@ def facts_for(
         purpose=purpose,
         current=view.current,
         mentioned=view.mentioned,
+        ended=view.ended,
         wishes=view.wishes,
         declined_actions=view.declined_actions,
         declined_groups=view.declined_groups,

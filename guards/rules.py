@@ -405,6 +405,7 @@ def _synthetic(kind: SuggestionKind, current: frozenset[EventType], **kw: Any) -
         "purpose": current,
         "current": current,
         "mentioned": current,
+        "ended": frozenset(),
         "wishes": frozenset(),
         "declined_actions": frozenset(),
         "declined_groups": frozenset(),

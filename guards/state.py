@@ -56,6 +56,8 @@ class StateView:
 
     current: frozenset[EventType]
     mentioned: frozenset[EventType]
+    #: The customer's own situations they said are over ("ik heb zeven jaar voor haar gezorgd").
+    ended: frozenset[EventType]
     wishes: frozenset[str]
     declined_actions: frozenset[str]
     declined_groups: frozenset[str]
@@ -98,6 +100,7 @@ class SessionState(BaseModel):
         return StateView(
             current=current,
             mentioned=frozenset(o.event.type for o in self.events),
+            ended=frozenset(o.event.type for o in self.events if _ended(o.event)) - current,
             wishes=frozenset(w.kind for w in self.wishes),
             declined_actions=frozenset(self.declined_actions),
             declined_groups=frozenset(self.declined_groups),
@@ -186,3 +189,13 @@ def state_from_conversation(
     for turn in turns:
         builder.observe(turn)
     return builder.state(customer, **extras)
+
+
+def _ended(event: LifeEvent) -> bool:
+    """The customer's own real situation, told as over (not denied, not a fear, not another's)."""
+    return (
+        event.historical
+        and not event.negated
+        and not event.hypothetical
+        and event.experiencer == "customer"
+    )

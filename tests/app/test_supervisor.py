@@ -493,11 +493,11 @@ async def test_history_notes_are_said_in_the_ui_language(engine: Engine) -> None
         await _tab(pilot, "tab-history")
         notes = [(r[2], r[4]) for r in _rows(pilot, "#history")]
     assert notes == [
-        ("aangemaakt", "uit looser.yaml; 23 regels; ~vulnerability.no-commercial"),
+        ("aangemaakt", "uit looser.yaml; 24 regels; ~vulnerability.no-commercial"),
         ("gepubliceerd", "vervangt de meegeleverde standaardregels"),
         ("goedgekeurd", ""),
         ("proefgedraaid", "23 oordelen veranderen, 23 daarvan soepeler"),
-        ("aangemaakt", "uit een import; 23 regels; geen regel anders"),
+        ("aangemaakt", "uit een import; 24 regels; geen regel anders"),
     ]
     async with _app(engine, "sam", lang="en").run_test(size=(140, 42)) as pilot:
         await _settle(pilot)

@@ -62,7 +62,7 @@ def test_draft_approve_publish_history_export(desk: Engine, tmp_path: Path) -> N
     looser = _rules(tmp_path, "looser", "1.1.0", enforcement="warn")
     drafted = _run("ans", "rules", "draft", str(looser))
     assert drafted.exit_code == 0, drafted.output
-    assert drafted.stdout.startswith("draft 1: default@1.1.0 (revision 1, 23 rules), by ans")
+    assert drafted.stdout.startswith("draft 1: default@1.1.0 (revision 1, 24 rules), by ans")
     assert "vulnerability.no-credit: enforcement enforce -> warn" in drafted.stdout
     assert RuleRepository(desk).get(1).tests_yaml == TESTS  # the sibling tests came along
 
@@ -135,8 +135,8 @@ def test_a_refused_publish_and_the_history_are_said_in_dutch(desk: Engine, tmp_p
     assert "gepubliceerd" in out
     assert "vervangt de meegeleverde standaardregels" in out
     assert "2 oordelen veranderen, 0 daarvan soepeler" in out
-    assert "uit fine.yaml; 23 regels; geen regel anders" in out
-    assert "uit looser.yaml; 23 regels; ~vulnerability.no-commercial" in out
+    assert "uit fine.yaml; 24 regels; geen regel anders" in out
+    assert "uit looser.yaml; 24 regels; ~vulnerability.no-commercial" in out
     for english in ("replaces", "verdicts change", "from ", " rules;"):
         assert english not in out
 

@@ -93,7 +93,7 @@ def test_import_keeps_the_yaml_as_written_and_validates_it(repo: RuleRepository)
     assert compile_version(v).digest == v.digest
     (change,) = repo.history()
     assert (change.action, change.actor, change.revision) == ("created", "ans", 1)
-    assert "23 rules" in change.summary
+    assert "24 rules" in change.summary
 
 
 def test_invalid_yaml_lists_every_problem_and_stores_nothing(repo: RuleRepository) -> None:
