@@ -91,6 +91,8 @@ class _Trigger:
     category: Category
     direction: Direction
     max_scope: int
+    #: The event types it applies to; empty: every type.
+    types: frozenset[EventType]
 
 
 @dataclass(slots=True)
@@ -1240,7 +1242,8 @@ class EventContext:
         path, data = _pattern_file(nlp, data_dir, "context.yaml", ContextFile)
         self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
         for t in data.triggers:
-            self._c.add(path, t.id, "trigger", (t.category, t.direction, t.max_scope), t.patterns)
+            payload = (t.category, t.direction, t.max_scope, frozenset(t.types))
+            self._c.add(path, t.id, "trigger", payload, t.patterns)
         for p in data.persons:
             self._c.add(path, p.id, "person", p.role, p.patterns)
         if data.terminators:
@@ -1298,8 +1301,7 @@ class EventContext:
         ):
             kind, payload, _ = meta[match_id]
             if kind == "trigger":
-                cat, direction, scope = payload
-                triggers.append(_Trigger(start, end, cat, direction, scope))
+                triggers.append(_Trigger(start, end, *payload))
             elif kind == "person":
                 prep = start > 0 and norm[start - 1] in prepositions
                 mentions.append(_Mention(start, end, payload, prep))
@@ -1310,18 +1312,19 @@ class EventContext:
                     terminators.update(range(start, end))
             else:
                 correction = True
-        # Longest trigger wins an overlap; triggers on the very same words all count, unless
-        # one of them is a pseudo-trigger ("niet alleen"), which silences that stretch.
-        if len(triggers) > 1:
-            spans = {(t.start, t.end) for t in _longest_first(triggers)}
-            triggers = [t for t in triggers if (t.start, t.end) in spans]
-        if any(t.category == Category.PSEUDO for t in triggers):
-            silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
-            triggers = [t for t in triggers if (t.start, t.end) not in silenced]
+        # A trigger for some types only must not hide another type's trigger: with typed
+        # triggers about, overlaps are resolved per event type.
+        typed = any(t.types for t in triggers)
+        resolved = None if typed else _resolve_overlaps(triggers)
         mentions = _longest_first(mentions)
         scope_ends = terminators | breaks if breaks else terminators
         for ev in events:
-            for t in triggers:
+            applicable = resolved
+            if applicable is None:
+                applicable = _resolve_overlaps(
+                    [t for t in triggers if not t.types or ev.type in t.types]
+                )
+            for t in applicable:
                 if _in_scope(t, ev, scope_ends, sent_of):
                     if t.category == Category.NEGATED:
                         ev.negated = True
@@ -1346,6 +1349,18 @@ class EventContext:
 @Language.factory("life_event_context", default_config={"data_dir": ""})
 def make_life_event_context(nlp: Language, name: str, data_dir: str) -> EventContext:
     return EventContext(nlp, data_dir)
+
+
+def _resolve_overlaps(triggers: list[_Trigger]) -> list[_Trigger]:
+    """Longest trigger wins an overlap; triggers on the very same words all count, unless one
+    of them is a pseudo-trigger ("niet alleen"), which silences that stretch."""
+    if len(triggers) > 1:
+        spans = {(t.start, t.end) for t in _longest_first(triggers)}
+        triggers = [t for t in triggers if (t.start, t.end) in spans]
+    if any(t.category == Category.PSEUDO for t in triggers):
+        silenced = {(t.start, t.end) for t in triggers if t.category == Category.PSEUDO}
+        triggers = [t for t in triggers if (t.start, t.end) not in silenced]
+    return triggers
 
 
 def _sentence_index(doc: Doc) -> list[int]:

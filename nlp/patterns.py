@@ -208,6 +208,17 @@ class TriggerEntry(_Entry):
     direction: Direction = Direction.FORWARD
     #: How many tokens the trigger reaches, within the sentence and up to a terminator.
     max_scope: int = Field(default=8, ge=1, le=40)
+    #: Only events of these types take the flag; empty means every type (medspaCy's
+    #: ``allowed_types``). "Al jaren" makes a divorce long past, but debts still current.
+    types: list[EventType] = []
+
+    @model_validator(mode="after")
+    def _pseudo_untyped(self) -> TriggerEntry:
+        if self.types and self.category == Category.PSEUDO:
+            raise ValueError(
+                "a pseudo-trigger silences triggers for every type; it cannot have types"
+            )
+        return self
 
 
 class Role(StrEnum):

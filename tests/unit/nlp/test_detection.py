@@ -190,3 +190,34 @@ def test_verb_forms_and_leaving_a_job(
     detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
 ) -> None:
     assert summary(detector.detect(text, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A state that has lasted for years is still the customer's situation now ...
+        ("Ik heb al jaren schulden.", "nl", [("financial_difficulty",)]),
+        ("Ik zorg al zeven jaar voor mijn moeder.", "nl", [("caring",)]),
+        ("Ik ben al drie jaar werkloos.", "nl", [("job_loss",)]),
+        ("I've had debts for years.", "en", [("financial_difficulty",)]),
+        ("She's had cancer for a long time.", "en", [("illness",)]),
+        ("I've been out of work for three years.", "en", [("job_loss",)]),
+        # ... while what happens once lies that far back,
+        ("Ik ben al tien jaar gescheiden.", "nl", [("separation", "historical")]),
+        ("Mijn moeder is al jaren dood.", "nl", [("bereavement", "historical")]),
+        # and a stretch told as finished is over.
+        ("I had debts for years.", "en", [("financial_difficulty", "historical")]),
+        (
+            "I looked after my grandmother for years when I still lived at home.",
+            "en",
+            [("caring", "historical")],
+        ),
+        ("Ik heb zeven jaar voor haar gezorgd, elke dag.", "nl", [("caring", "historical")]),
+        # A trigger for some types does not hide another type's trigger on the same words.
+        ("Ik heb jaren geleden een hartaanval gehad.", "nl", [("illness", "historical")]),
+    ],
+)
+def test_how_long_a_situation_has_lasted(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert summary(detector.detect(text, lang)) == expected

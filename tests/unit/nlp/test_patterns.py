@@ -101,6 +101,17 @@ def test_unknown_field_and_duplicate_ids_are_refused(tmp_path: Path) -> None:
     assert "scope" in str(info.value)
 
 
+def test_a_pseudo_trigger_cannot_be_limited_to_types(tmp_path: Path) -> None:
+    path = tmp_path / "context.yaml"
+    path.write_text(
+        "lang: en\ntriggers:\n"
+        "  - {id: p, category: pseudo, patterns: [no doubt], types: [illness]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PatternFileError, match=r"entry 'p'.*cannot have types"):
+        load_file(path, ContextFile)
+
+
 def test_unknown_macro_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "events.yaml"
     path.write_text(
