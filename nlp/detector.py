@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.langid import identify
+from nlp.langid import identify, other_language
 from nlp.types import CustomerWish, Lang, LifeEvent
 
 if TYPE_CHECKING:
@@ -129,14 +129,22 @@ class Detector:
         return self.detect_many([text], lang)[0]
 
     def detect_many(self, texts: Iterable[str], lang: str | None = None) -> list[Detection]:
-        """Batch detection (``nlp.pipe`` per language); results in input order."""
+        """Batch detection (``nlp.pipe`` per language); results in input order.
+
+        Without ``lang``, a text clearly in another language (German, Turkish, Arabic script...)
+        gets an empty result: Dutch patterns would only hear look-alikes in it. A caller's
+        ``lang`` always wins (a call's language, set by the agent)."""
         items = [t if isinstance(t, str) else "" for t in texts]
         results: list[Detection | None] = [None] * len(items)
         groups: dict[Lang, list[tuple[int, str, bool]]] = {}
         for i, raw in enumerate(items):
             text, truncated = _clean(raw)
             chosen = self.language_of(text, lang)
-            if not text.strip() or _is_junk(text):
+            if (
+                not text.strip()
+                or _is_junk(text)
+                or (lang not in LANGS and other_language(text) is not None)
+            ):
                 results[i] = Detection(lang=chosen, truncated=truncated)
             else:
                 groups.setdefault(chosen, []).append((i, text, truncated))

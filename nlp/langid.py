@@ -79,7 +79,42 @@ _EN_GRAMS = (
     " w",
 )
 
-_WORD = re.compile(r"[a-zà-ÿ']+")
+# Function words of the languages a Dutch contact centre hears most besides Dutch and English.
+# Only words that are not also Dutch or English words, so a Dutch or English turn never counts.
+_OTHER_WORDS_TEXT = {
+    "German": """
+        ich nicht ist und der die das ein eine mein meine meinen mir mich sie wir ihr sind bin
+        habe hat haben mit für auf wurde wurden aber auch noch schon jetzt wie warum weil dass
+        vater mutter letzte woche gestorben verloren arbeit konto bitte danke nein guten tag
+    """,
+    "French": """
+        je tu il elle nous vous ils est suis sont avec pour dans sur mais pas une des les du au
+        aux mon ma mes ce cette qui que oui non merci bonjour père mère travail compte semaine
+    """,
+    "Turkish": """
+        ve bir bu için ile ama çok değil var yok ben sen biz siz onlar benim annem babam iş
+        hesap teşekkür merhaba evet hayır kaybettim istiyorum
+    """,
+    "Polish": """
+        jest nie się że na w z do to jak ale czy mam mój moja ojciec matka praca konto dziękuję
+        tak dzień dobry proszę zmarł zeszłym tygodniu
+    """,
+    "Spanish": """
+        el la los las es y en que por con para una mi mis está estoy pero muy padre madre
+        trabajo cuenta gracias hola sí semana pasada murió
+    """,
+}
+_OTHER_WORDS = {
+    name: frozenset(text.split()) - _NL_WORDS - _EN_WORDS
+    for name, text in _OTHER_WORDS_TEXT.items()
+}
+#: Letters outside the Latin script: a turn written mostly in them is not Dutch or English.
+_NON_LATIN = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0750-\u077f\u0900-\u0dff"
+    r"\u0e00-\u0eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
+
+_WORD = re.compile(r"[a-zà-ÿğışçöüœ']+")
 #: Only the first part of a long text matters for its language; bounds the work on huge input.
 _SAMPLE_CHARS = 2_000
 
@@ -100,3 +135,25 @@ def identify(text: str, default: Lang = "nl") -> Lang:
     if score < 0:
         return "en"
     return default
+
+
+def other_language(text: str) -> str | None:
+    """The name of the language ``text`` is clearly written in when that is neither Dutch nor
+    English ("German", "a non-Latin script"), else None.
+
+    Only positive evidence counts: a turn with few or no known words (a name, a number, "ok")
+    is not called foreign, so Dutch and English detection never loses a real turn to this.
+    """
+    sample = text[:_SAMPLE_CHARS].lower().replace("’", "'")
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters and len(_NON_LATIN.findall(sample)) > letters / 2:
+        return "a non-Latin script"
+    words = _WORD.findall(sample)
+    if len(words) < 3:
+        return None
+    known = sum(1 for w in words if w in _NL_WORDS or w in _EN_WORDS)
+    best, hits = max(
+        ((name, sum(1 for w in words if w in vocab)) for name, vocab in _OTHER_WORDS.items()),
+        key=lambda item: item[1],
+    )
+    return best if hits >= 2 and hits > known else None

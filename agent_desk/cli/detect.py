@@ -77,11 +77,17 @@ def _validate(data: dict[str, Any]) -> tuple[str, str | None, str]:
 
 def _answer(raw: bytes) -> dict[str, Any]:
     from nlp.detector import Detection, get_detector
+    from nlp.langid import other_language
 
     ident: Any = None
     try:
         ident, data = _parse(raw)
         text, lang, speaker = _validate(data)
+        if lang is None and (other := other_language(text)) is not None:
+            raise LineError(
+                f"language not recognised: this looks like {other}; only Dutch and English are "
+                'detected (give "lang": "nl" or "en" to read it as one of them)'
+            )
         detector = get_detector()
         if speaker != "customer":
             # Only the customer's own words carry the customer's life events.
@@ -128,6 +134,8 @@ def detect() -> None:
     """Detect life events in JSON Lines utterances on stdin; write JSON Lines on stdout.
 
     One output line per input line, in order; a bad line gets {"id": ..., "error": ...}.
+    A line without "lang" that is clearly in another language (German, Turkish, ...) is such
+    an error; with "lang" it is read as that language.
     """
     stdin: IO[bytes] = sys.stdin.buffer
     stdout: IO[bytes] = sys.stdout.buffer

@@ -61,6 +61,23 @@ def test_contract_order_and_per_line_errors() -> None:
     assert out[8]["events"] == []
 
 
+def test_another_language_is_that_lines_error_unless_a_lang_is_given() -> None:
+    german = "Mein Vater ist letzte Woche gestorben."
+    lines = [
+        json.dumps({"id": "de", "text": german}),
+        json.dumps({"id": "nl", "text": "Mijn vader is vorige week overleden."}),
+        json.dumps({"id": "forced", "text": german, "lang": "nl"}),
+    ]
+    code, out, _ = _run(("\n".join(lines) + "\n").encode("utf-8"))
+    assert code == 0
+    assert [o["id"] for o in out] == ["de", "nl", "forced"]
+    assert set(out[0]) == {"id", "error"}
+    assert "looks like German" in out[0]["error"]
+    assert '"lang"' in out[0]["error"]
+    assert [e["type"] for e in out[1]["events"]] == ["bereavement"]
+    assert out[2]["lang"] == "nl"
+
+
 def test_invalid_utf8_is_that_lines_error_only() -> None:
     good = json.dumps({"id": "ok", "text": "We gaan verhuizen."}).encode("utf-8")
     bad = b'{"id": "bad", "text": "\xff\xfe kapot"}'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.detector import Detector
-from nlp.langid import identify
+from nlp.langid import identify, other_language
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,42 @@ def test_explicit_language_wins(detector: Detector) -> None:
 
 def test_unknown_language_is_identified_not_trusted(detector: Detector) -> None:
     assert detector.detect("Mijn moeder is overleden.", "de").lang == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mein Vater ist letzte Woche gestorben.", "German"),
+        ("Ich habe meine Arbeit verloren, was kann ich tun?", "German"),
+        ("Mon père est décédé la semaine dernière.", "French"),
+        ("Babamı kaybettim, hesabı kapatmak istiyorum.", "Turkish"),
+        ("Mój ojciec zmarł w zeszłym tygodniu.", "Polish"),
+        ("Mi padre murió la semana pasada.", "Spanish"),
+        ("أبي توفي الأسبوع الماضي", "a non-Latin script"),
+        ("Мой отец умер на прошлой неделе", "a non-Latin script"),
+    ],
+)
+def test_other_languages_are_named(detector: Detector, text: str, language: str) -> None:
+    assert other_language(text) == language
+    # Read as Dutch, "gestorben" would pass for "gestorven": no guessing without a language.
+    assert detector.detect(text).events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "Noa Kramer.",
+        "de la Rie is mijn naam",
+        "Mijn man is Duits, hij zegt altijd 'ich bin müde'.",
+        "Ik ben in de WW.",
+        "I'm in Turkey with my mum, she's in hospital.",
+    ],
+)
+def test_dutch_and_english_are_never_called_foreign(text: str) -> None:
+    assert other_language(text) is None
+
+
+def test_a_callers_language_still_wins_over_foreign_words(detector: Detector) -> None:
+    detection = detector.detect("Mein Vater ist letzte Woche gestorben.", "nl")
+    assert detection.lang == "nl"
