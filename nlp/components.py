@@ -93,6 +93,8 @@ class _Trigger:
     max_scope: int
     #: The event types it applies to; empty: every type.
     types: frozenset[EventType]
+    #: Reaches over terminators and clause breaks (historical triggers always do).
+    across_clauses: bool = False
 
 
 @dataclass(slots=True)
@@ -103,6 +105,9 @@ class _Mention:
     #: After a preposition ("bij mijn ouders", "with my mum"): a place or an object, not the
     #: person the event is about.
     prep: bool = False
+    #: Right after a genitive ("de kraamzorg van mijn schoonzus", "the funeral of my
+    #: neighbour"): the person whose event the word before names.
+    of: bool = False
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
@@ -1242,7 +1247,7 @@ class EventContext:
         path, data = _pattern_file(nlp, data_dir, "context.yaml", ContextFile)
         self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
         for t in data.triggers:
-            payload = (t.category, t.direction, t.max_scope, frozenset(t.types))
+            payload = (t.category, t.direction, t.max_scope, frozenset(t.types), t.across_clauses)
             self._c.add(path, t.id, "trigger", payload, t.patterns)
         for p in data.persons:
             self._c.add(path, p.id, "person", p.role, p.patterns)
@@ -1254,6 +1259,7 @@ class EventContext:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
         self._prepositions = frozenset(data.prepositions)
         self._preposition_hashes = frozenset(nlp.vocab.strings.add(w) for w in self._prepositions)
+        self._genitive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.genitives)
         self._customer_roles: dict[EventType, frozenset[Role]] = {
             t: frozenset(r) for t, r in data.customer_roles.items()
         }
@@ -1296,6 +1302,7 @@ class EventContext:
         correction = False
         meta = self._c.meta
         prepositions = self._preposition_hashes
+        genitives = self._genitive_hashes
         for match_id, start, end, _ in self._c.match(
             doc, norm, lemma, lowered, lower=lower, set_lemmas=set_lemmas
         ):
@@ -1304,7 +1311,8 @@ class EventContext:
                 triggers.append(_Trigger(start, end, *payload))
             elif kind == "person":
                 prep = start > 0 and norm[start - 1] in prepositions
-                mentions.append(_Mention(start, end, payload, prep))
+                of = start > 0 and norm[start - 1] in genitives
+                mentions.append(_Mention(start, end, payload, prep, of))
             elif kind == "terminator":
                 if payload == "first":
                     breaks.add(start)
@@ -1324,7 +1332,13 @@ class EventContext:
                 applicable = _resolve_overlaps(
                     [t for t in triggers if not t.types or ev.type in t.types]
                 )
+            # "me" in the evidence ("hij slaat me") is the customer, whoever else is named
+            own = any(
+                m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions
+            )
             for t in applicable:
+                if t.category == Category.OTHER and own:
+                    continue
                 if _in_scope(t, ev, scope_ends, sent_of):
                     if t.category == Category.NEGATED:
                         ev.negated = True
@@ -1338,6 +1352,8 @@ class EventContext:
                 role = _governing_role(ev, mentions, terminators, sent_of)
                 if role in (Role.NONHUMAN, Role.PUBLIC):
                     ev.dropped = True
+                elif role == Role.PROPERTY:
+                    ev.dropped = role not in self._customer_roles.get(ev.type, frozenset())
                 elif role == Role.OTHER or (
                     role in (Role.PARTNER, Role.FAMILY, Role.CHILD)
                     and role not in self._customer_roles.get(ev.type, frozenset())
@@ -1387,7 +1403,7 @@ def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[in
         in_evidence = [i in lit for i in range(t.start, t.end)]
         if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
             return False
-    if t.category == Category.HISTORICAL:
+    if t.category == Category.HISTORICAL or t.across_clauses:
         # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar".
         terminators = set()
     if t.direction != Direction.BACKWARD:
@@ -1426,7 +1442,13 @@ def _governing_role(
     if any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions):
         return None  # the customer is in the evidence itself: "slaat me", "left me"
     for m in mentions:
-        if (m.start <= ev.start and ev.end <= m.end) or (m.start == ev.end and not m.prep):
+        if (
+            (m.start <= ev.start and ev.end <= m.end)
+            # not for care: whom "nursing my father" names is the one cared for
+            or (m.start == ev.end and not m.prep and ev.type != EventType.CARING)
+            # "de uitvaart van mijn buurman", "the funeral of my neighbour"
+            or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
+        ):
             # The event sits inside or right before a person phrase: "mijn zieke moeder",
             # "een zieke vader", "my late husband": that person is whom it is about.
             return None if m.role == Role.SELF else m.role

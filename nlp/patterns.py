@@ -211,6 +211,9 @@ class TriggerEntry(_Entry):
     #: Only events of these types take the flag; empty means every type (medspaCy's
     #: ``allowed_types``). "Al jaren" makes a divorce long past, but debts still current.
     types: list[EventType] = []
+    #: The scope reaches over terminators and clause breaks (within the sentence), as a time
+    #: frame does: "mijn zus wordt mishandeld, ze woont in Rotterdam" is about the sister.
+    across_clauses: bool = False
 
     @model_validator(mode="after")
     def _pseudo_untyped(self) -> TriggerEntry:
@@ -232,6 +235,10 @@ class Role(StrEnum):
     OTHER = "other"
     #: Pets, objects: the event is not a life event at all ("mijn hond is overleden").
     NONHUMAN = "nonhuman"
+    #: The customer's own accounts and cards: not a person, but their state is the customer's
+    #: situation for the event types that list this role ("my account is overdrawn"); for the
+    #: others it is an object ("my card died").
+    PROPERTY = "property"
     #: Celebrities, public figures, fiction: not a life event of the customer's either.
     PUBLIC = "public"
     #: A third-person pronoun ("hij", "she"): takes the role of the last person named before it.
@@ -259,6 +266,9 @@ class ContextFile(_Strict):
     #: A person word right after one of these is a place or object, not who the event is about
     #: ("ik trek in bij mijn ouders").
     prepositions: list[str] = []
+    #: A person right after one of these, itself right after the evidence, is whose event it
+    #: is ("de kraamzorg van mijn schoonzus", "the funeral of my neighbour"); not for care.
+    genitives: list[str] = []
 
     @field_validator("terminators", "clause_breaks", "correction_cues")
     @classmethod

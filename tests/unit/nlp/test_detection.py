@@ -221,3 +221,63 @@ def test_how_long_a_situation_has_lasted(
     detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
 ) -> None:
     assert summary(detector.detect(text, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Whose situation it is: a relative who lives elsewhere is outside the household ...
+        (
+            "Mijn zus wordt mishandeld door haar vriend, ze woont in Rotterdam.",
+            "nl",
+            [("domestic_abuse", "other")],
+        ),
+        ("My daughter just had a baby, she lives in Rotterdam.", "en", [("new_child", "other")]),
+        # ... but "me" in the evidence is the customer, wherever the abuser lives,
+        ("Mijn ex slaat me, hij woont in Utrecht.", "nl", [("domestic_abuse",)]),
+        # a relative who lives with the customer is household,
+        ("My mum lives with us and she has cancer.", "en", [("illness",)]),
+        # the person after a genitive owns the event ("de kraamzorg van mijn schoonzus"),
+        (
+            "Ik vraag het voor de kraamzorg van mijn schoonzus.",
+            "nl",
+            [("new_child", "other")],
+        ),
+        # and whom the customer nurses is cared for, not the one with the event.
+        ("I'm nursing my father at our home.", "en", [("caring",)]),
+        # The customer's own account is the customer's money trouble.
+        ("My account is overdrawn.", "en", [("financial_difficulty",)]),
+        # Close to it is not there yet.
+        ("Ik denk dat ik tegen een burn-out aan zit.", "nl", [("illness", "hypothetical")]),
+        ("I think I'm heading for a burnout.", "en", [("illness", "hypothetical")]),
+        # "if you" asks about people in general.
+        ("Is there any arrangement if you split up?", "en", [("separation", "hypothetical")]),
+        ("Back in the nineties I was unemployed.", "en", [("job_loss", "historical")]),
+        # Debt restructuring is money trouble, not a reorganisation at work.
+        ("I'm in the WSNP, the debt restructuring.", "en", [("financial_difficulty",)]),
+    ],
+)
+def test_whose_situation_and_how_real(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert summary(detector.detect(text, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The heating died on us last night.", "en"),
+        ("Ik sterf van de honger, laten we het snel doen.", "nl"),
+        ("Al mijn plantjes zijn doodgegaan in de hittegolf.", "nl"),
+        ("I work on the oncology ward, nights.", "en"),
+        ("Ik werk op de oncologie en heb vaak nachtdienst.", "nl"),
+        ("The cancer charity took the donation twice.", "en"),
+        ("Moet ik mijn zakelijke en privé-uitgaven scheiden?", "nl"),
+        ("No, there's no money problems, I just prefer to pay per quarter.", "en"),
+        ("Ik heb hem niet meer nodig sinds ik geen auto meer heb.", "nl"),
+        ("Ik ben blut na dat weekendje Parijs, haha.", "nl"),
+        ("The company I work for is moving offices to Amsterdam.", "en"),
+    ],
+)
+def test_look_alikes_heard_in_calls(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
