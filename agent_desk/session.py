@@ -204,6 +204,11 @@ class CallSession:
             )
         return steps
 
+    def asserted_event_types(self) -> list[str]:
+        """The customer's own life-event types heard so far (public identifiers): what a decision
+        row records beside the verdict, never the words that were said."""
+        return [o.event.type.value for o in self._tracker.asserted]
+
     def new_decisions(self, judged: Sequence[Judged]) -> list[Judged]:
         """The judgements that differ from what this call last decided for the same suggestion:
         what the decision log records (a re-judgement that changes nothing is not a decision)."""

@@ -2,7 +2,8 @@
 
 ``--stdin`` reads JSON Lines utterances (docs/feeds.md) and prints the judged timeline as JSON
 Lines, so any contact-centre platform can pipe a transcript through the guard. ``--sse URL``
-and ``--connect`` open the call screen (or print the timeline with ``--no-ui``).
+and ``--connect`` open the call screen (or print the timeline with ``--no-ui``). Either way every
+new decision goes to the decision log; without a screen a summary line ends the call on stderr.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def live(
     except (SettingsError, WiringError) as exc:
         raise click.ClickException(str(exc)) from exc
     if not on_screen:
+        from agent_desk.cli.decisionlog import CallDecisionLog
         from agent_desk.cli.timeline import print_timeline
         from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession
@@ -63,7 +65,12 @@ def live(
             reason_lang=settings.language,
             nba_timeout_s=settings.nba_timeout_s,
         )
-        asyncio.run(print_timeline(feed, session))
+        # The guard advises and keeps a record: every new decision goes to the decision log
+        # (spooled on this desk while the database is away), as on the call screen.
+        decisions = CallDecisionLog(
+            session, settings.database_url, settings.desk_id, settings.language
+        )
+        asyncio.run(print_timeline(feed, session, decisions=decisions))
         return
     from agent_desk.app import AgentDeskApp
 

@@ -24,6 +24,9 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
 
     The timeline has one JSON line per utterance: what was said, the life events heard and every
     active suggestion with the guard's verdict and the rules that fired at that moment.
+
+    A replay keeps no decision log (training and development replays are not calls with a
+    customer); `agent-desk live` does.
     """
     from agent_desk.feeds.replay import ReplayFeed
     from agent_desk.settings import SettingsError, load_settings

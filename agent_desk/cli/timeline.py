@@ -1,20 +1,39 @@
 """The headless call loop shared by `replay --no-ui` and `live --no-ui`: feed in, one JSON line per
-utterance out (events and judged suggestions), flushed as it happens so it works in a pipe."""
+utterance out (events and judged suggestions), flushed as it happens so it works in a pipe.
+
+A live call (`live --stdin`, `live --sse URL --no-ui`, `live --connect --no-ui`) hands every new
+decision to the decision log, as the call screen does (:mod:`agent_desk.cli.decisionlog`), and ends
+with a one-line summary on stderr. `replay --no-ui` passes no log: a replay of a library
+conversation (training, development) is not a call with a customer and leaves no record.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from agent_desk.feeds.base import CallEnded, Feed, FeedProblem, FeedStatusChanged, UtteranceReceived
 from agent_desk.session import CallSession
 
+if TYPE_CHECKING:
+    from agent_desk.cli.decisionlog import CallDecisionLog
 
-async def print_timeline(feed: Feed, session: CallSession, out: TextIO | None = None) -> int:
-    """Run the call to its end; returns how many utterances went through the pipeline."""
+
+async def print_timeline(
+    feed: Feed,
+    session: CallSession,
+    out: TextIO | None = None,
+    decisions: CallDecisionLog | None = None,
+) -> int:
+    """Run the call to its end; returns how many utterances went through the pipeline.
+
+    With ``decisions`` (live calls) each line's new decisions go to the decision log after the
+    line is out; the writes run in a worker thread, so the timeline never waits for the database.
+    Without it (``replay --no-ui``) nothing is recorded.
+    """
     out = out or sys.stdout
     count = 0
     try:
@@ -26,6 +45,8 @@ async def print_timeline(feed: Feed, session: CallSession, out: TextIO | None = 
                 out.write(json.dumps(step.timeline_line(), ensure_ascii=False) + "\n")
                 out.flush()
                 count += 1
+                if decisions is not None and step.judged:
+                    decisions.record(step.judged)
             elif isinstance(event, FeedProblem):
                 click.echo(f"feed problem: {event.message}", err=True)
             elif isinstance(event, FeedStatusChanged) and event.state in ("error", "reconnecting"):
@@ -33,7 +54,11 @@ async def print_timeline(feed: Feed, session: CallSession, out: TextIO | None = 
             elif isinstance(event, CallEnded):
                 break
     finally:
-        await feed.aclose()
-        if session.nba is not None:
-            await session.nba.aclose()
+        try:
+            await feed.aclose()
+            if session.nba is not None:
+                await session.nba.aclose()
+        finally:
+            if decisions is not None:
+                click.echo(await decisions.finish(), err=True)
     return count

@@ -440,7 +440,7 @@ class CallScreen(Screen[None]):
         )
 
     def _event_types(self) -> list[str]:
-        return [o.event.type.value for o in self.session.tracker.asserted]
+        return self.session.asserted_event_types()
 
     def action_accept(self) -> None:
         card = self._focused_card()
