@@ -1332,12 +1332,9 @@ class EventContext:
                 applicable = _resolve_overlaps(
                     [t for t in triggers if not t.types or ev.type in t.types]
                 )
-            # "me" in the evidence ("hij slaat me") is the customer, whoever else is named
-            own = any(
-                m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions
-            )
             for t in applicable:
-                if t.category == Category.OTHER and own:
+                # "me" in the evidence ("hij slaat me") is the customer, whoever else is named
+                if t.category == Category.OTHER and _customer_in_evidence(ev, mentions):
                     continue
                 if _in_scope(t, ev, scope_ends, sent_of):
                     if t.category == Category.NEGATED:
@@ -1432,6 +1429,11 @@ def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[in
 _OUTSIDERS = (Role.OTHER, Role.PUBLIC, Role.NONHUMAN)
 
 
+def _customer_in_evidence(ev: EventHit, mentions: list[_Mention]) -> bool:
+    """The customer is named inside the evidence itself ("slaat me", "left me")."""
+    return any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions)
+
+
 def _governing_role(
     ev: EventHit, mentions: list[_Mention], terminators: set[int], sent_of: list[int]
 ) -> Role | None:
@@ -1439,7 +1441,7 @@ def _governing_role(
     if not mentions:
         return None
     sent = sent_of[ev.start]
-    if any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions):
+    if _customer_in_evidence(ev, mentions):
         return None  # the customer is in the evidence itself: "slaat me", "left me"
     for m in mentions:
         if (
