@@ -1255,11 +1255,16 @@ class EventContext:
             self._c.add(path, "terminators", "terminator", None, data.terminators)
         if data.clause_breaks:
             self._c.add(path, "clause_breaks", "terminator", "first", data.clause_breaks)
+        if data.present:
+            self._c.add(path, "present", "terminator", "present", data.present)
         if data.correction_cues:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
         self._prepositions = frozenset(data.prepositions)
         self._preposition_hashes = frozenset(nlp.vocab.strings.add(w) for w in self._prepositions)
         self._genitive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.genitives)
+        self._not_genitive_hashes = frozenset(
+            nlp.vocab.strings.add(w) for w in data.not_genitive_after
+        )
         self._customer_roles: dict[EventType, frozenset[Role]] = {
             t: frozenset(r) for t, r in data.customer_roles.items()
         }
@@ -1277,6 +1282,17 @@ class EventContext:
             doc._.correction = True
         doc._.life_events = kept
         return doc
+
+    def _mention(self, norm: list[int], start: int, end: int, role: Role) -> _Mention:
+        """A person named at ``start:end``, with what the word before says about it: after a
+        preposition it is a place or object ("bij mijn ouders"), after a genitive the owner
+        ("van mijn schoonzus"; not "out of my parents' place")."""
+        before = norm[start - 1] if start > 0 else None
+        prep = before in self._preposition_hashes
+        of = before in self._genitive_hashes and not (
+            start > 1 and norm[start - 2] in self._not_genitive_hashes
+        )
+        return _Mention(start, end, role, prep, of)
 
     def apply(
         self,
@@ -1299,10 +1315,10 @@ class EventContext:
         #: Clause starts: they end a trigger's scope, but a pronoun still looks back over them
         #: ("..., she fled her husband" is about the resident named before).
         breaks: set[int] = set()
+        #: Present-time anchors: the only thing that ends a reach across clauses.
+        present: set[int] = set()
         correction = False
         meta = self._c.meta
-        prepositions = self._preposition_hashes
-        genitives = self._genitive_hashes
         for match_id, start, end, _ in self._c.match(
             doc, norm, lemma, lowered, lower=lower, set_lemmas=set_lemmas
         ):
@@ -1310,12 +1326,12 @@ class EventContext:
             if kind == "trigger":
                 triggers.append(_Trigger(start, end, *payload))
             elif kind == "person":
-                prep = start > 0 and norm[start - 1] in prepositions
-                of = start > 0 and norm[start - 1] in genitives
-                mentions.append(_Mention(start, end, payload, prep, of))
+                mentions.append(self._mention(norm, start, end, payload))
             elif kind == "terminator":
                 if payload == "first":
                     breaks.add(start)
+                elif payload == "present":
+                    present.update(range(start, end))
                 else:
                     terminators.update(range(start, end))
             else:
@@ -1336,7 +1352,7 @@ class EventContext:
                 # "me" in the evidence ("hij slaat me") is the customer, whoever else is named
                 if t.category == Category.OTHER and _customer_in_evidence(ev, mentions):
                     continue
-                if _in_scope(t, ev, scope_ends, sent_of):
+                if _in_scope(t, ev, scope_ends, sent_of, present):
                     if t.category == Category.NEGATED:
                         ev.negated = True
                     elif t.category == Category.HYPOTHETICAL:
@@ -1391,7 +1407,9 @@ def _clear(a: int, b: int, terminators: set[int]) -> bool:
     return terminators.isdisjoint(range(a, b))
 
 
-def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[int]) -> bool:
+def _in_scope(
+    t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[int], present: set[int]
+) -> bool:
     lit = ev.literal or (ev.start,)
     if t.end - t.start == 1:
         if t.start in lit:
@@ -1401,8 +1419,9 @@ def _in_scope(t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[in
         if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
             return False
     if t.category == Category.HISTORICAL or t.across_clauses:
-        # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar".
-        terminators = set()
+        # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar", not
+        # over a present-time anchor ("..., maar nu is zij overleden").
+        terminators = present
     if t.direction != Direction.BACKWARD:
         after = [i for i in lit if i >= t.end]
         if after:
@@ -1452,8 +1471,10 @@ def _governing_role(
             or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
         ):
             # The event sits inside or right before a person phrase: "mijn zieke moeder",
-            # "een zieke vader", "my late husband": that person is whom it is about.
-            return None if m.role == Role.SELF else m.role
+            # "een zieke vader", "my late husband": that person is whom it is about. A pronoun
+            # there is whoever it stands for ("... getting divorced she asked me ...").
+            owner = _antecedent(m, mentions) if m.role == Role.PRONOUN else m.role
+            return None if owner == Role.SELF else owner
     before = [
         m
         for m in mentions
@@ -1474,6 +1495,10 @@ def _governing_role(
                 if m.role == Role.SELF:
                     break
                 if m.role in _OUTSIDERS:
+                    # a thing owns a relative only right before it ("de hond van de buren"),
+                    # not from another clause ("geen idee, mijn vader ...")
+                    if m.role == Role.NONHUMAN and nearest.start - m.end > 1:
+                        continue
                     role = m.role
                     break
     else:

@@ -258,6 +258,10 @@ class ContextFile(_Strict):
     #: the context it needs (", ik ..." / ", my dad ...": the comma is the break). Unlike a
     #: terminator, it does not stop a pronoun from looking back to the person named before.
     clause_breaks: list[str] = []
+    #: Words that anchor what follows in the present ("maar nu", "but now", "last week"): a
+    #: time frame that otherwise reaches across clauses ("al in 2011 gescheiden, maar nu is zij
+    #: overleden") stops there.
+    present: list[str] = []
     persons: list[PersonEntry] = []
     #: Per event type, the roles whose situation is the customer's own (household, own family).
     customer_roles: dict[EventType, list[Role]] = {}
@@ -269,8 +273,11 @@ class ContextFile(_Strict):
     #: A person right after one of these, itself right after the evidence, is whose event it
     #: is ("de kraamzorg van mijn schoonzus", "the funeral of my neighbour"); not for care.
     genitives: list[str] = []
+    #: A genitive right after one of these is part of a compound preposition, not a genitive
+    #: ("moved out of my parents' place", "because of my father").
+    not_genitive_after: list[str] = []
 
-    @field_validator("terminators", "clause_breaks", "correction_cues")
+    @field_validator("terminators", "clause_breaks", "present", "correction_cues")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         return _check_patterns(v)

@@ -281,3 +281,135 @@ def test_whose_situation_and_how_real(
 )
 def test_look_alikes_heard_in_calls(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Taking it back: a self-correction denies what was just said ...
+        (
+            "Mijn vrouw is ontslagen, nee wacht, ze is overgeplaatst naar Zwolle.",
+            "nl",
+            [("job_loss", "negated")],
+        ),
+        (
+            "My husband was laid off, no sorry, I said that wrong, he was moved to another team.",
+            "en",
+            [("job_loss", "negated")],
+        ),
+        # ... "not yet" makes it a plan, a form ticked in error is no care at all,
+        (
+            "I've been made redundant, well, not yet, they've only announced it.",
+            "en",
+            [("job_loss", "hypothetical")],
+        ),
+        (
+            "We verhuizen, of nou ja, dat willen we, het huis is nog niet gevonden.",
+            "nl",
+            [
+                ("moving", "hypothetical"),
+            ],
+        ),
+        ("The box saying I'm a carer was ticked by mistake.", "en", [("caring", "negated")]),
+        # ... and a correction of *who* is not a denial.
+        (
+            "Mijn moeder is overleden, nee wacht, mijn schoonmoeder bedoel ik.",
+            "nl",
+            [("bereavement",)],
+        ),
+        # A profession that deals with the event speaks for someone else, in any clause.
+        (
+            "Ik ben bewindvoerder en mantelzorger van mijn tante.",
+            "nl",
+            [("caring",)],
+        ),
+        (
+            "Ik ben schuldhulpverlener, hoe lang duurt een betalingsregeling bij jullie meestal?",
+            "nl",
+            [("financial_difficulty", "other")],
+        ),
+        (
+            "I'm a notary, I need the balance of the account on the date of death.",
+            "en",
+            [("bereavement", "other")],
+        ),
+        # Speech-to-text drops the apostrophe: "my friends dad" is the friend's father.
+        ("my colleagues dad passed away last night", "en", [("bereavement", "other")]),
+        # "me and my brother" includes the customer.
+        (
+            "Me and my sister go to mum's every morning to wash and dress her.",
+            "en",
+            [("caring",)],
+        ),
+        # A present anchor stops a time frame from another clause.
+        (
+            "We zijn in 2009 gescheiden, maar nu is hij overleden.",
+            "nl",
+            [("separation", "historical"), ("bereavement",)],
+        ),
+        # A question about the consequences of a fact does not reach back over the comma.
+        (
+            "Mijn dochter woont thuis en is zwanger, moet de baby dan apart verzekerd worden?",
+            "nl",
+            [("new_child",)],
+        ),
+        # Trying for a baby is a wish; "just curious" asks in general.
+        ("We're trying for a baby, is IVF covered?", "en", [("new_child", "hypothetical")]),
+        (
+            "I'm just curious how a payment holiday works.",
+            "en",
+            [("financial_difficulty", "hypothetical")],
+        ),
+        # Starting to live together is a move and a partnership.
+        (
+            "Mijn vriend en ik gaan samenwonen in maart.",
+            "nl",
+            [
+                ("marriage",),
+                ("moving",),
+            ],
+        ),
+        # Wording: choosing between essentials, nothing coming in, a foster child, living apart.
+        ("Deze maand is het de huur of de boodschappen.", "nl", [("financial_difficulty",)]),
+        ("It's heat or eat in our house now.", "en", [("financial_difficulty",)]),
+        ("Since March there's nothing coming in at all.", "en", [("financial_difficulty",)]),
+        ("We are fostering two boys from next month.", "en", [("new_child",)]),
+        ("We wonen apart sinds de zomer.", "nl", [("separation",)]),
+        ("Dad didn't make it, he passed in the night.", "en", [("bereavement",)]),
+    ],
+)
+def test_round_10_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("We've broken up with our old broadband provider.", "en"),
+        ("Ik ga van jullie scheiden als dit zo doorgaat, haha.", "nl"),
+        ("I nearly had a heart attack when the bill came.", "en"),
+        ("Ik kreeg bijna een hartaanval van die rekening.", "nl"),
+        ("My phone contract ends in June, what can you offer?", "en"),
+        ("My dad didn't make it to the appointment, can we rebook?", "en"),
+        ("Die update is echt dood, niks werkt meer.", "nl"),
+        ("My mobile is dead, I'm on my wife's phone.", "en"),
+        ("Onze werkgever gaat verhuizen naar Utrecht.", "nl"),
+        ("Mijn schoonmoeder komt bij ons wonen.", "nl"),
+        ("Ik leef nog hoor, maar de brief was gericht aan mijn nabestaanden.", "nl"),
+        ("Die brief over nabestaandenpensioen is voor de vorige bewoner.", "nl"),
+        ("I'm retired from Facebook, email me instead.", "en"),
+        ("Please cancel the change of address, the sale fell through.", "en"),
+    ],
+)
+def test_round_10_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+def test_a_relative_moving_in_is_not_the_customers_move(detector: Detector) -> None:
+    for text, lang in [
+        ("My grandad moved in with us in May.", "en"),
+        ("Mijn vader is bij ons ingetrokken.", "nl"),
+    ]:
+        assert "moving" not in [e.type.value for e in detector.detect(text, lang).events]
