@@ -127,8 +127,24 @@ PREDICATES: dict[str, PredicateSpec] = {
 }
 COMBINATORS = ("all", "any", "not")
 
-#: Words that name who a customer *is* rather than what they told us. Conditions on them are
-#: unequal treatment (the Dutch childcare-benefits scandal started with exactly such proxies).
+#: The protected attributes, by code, as said in English (``agent_desk`` translates the code).
+PROTECTED_ATTRIBUTES: dict[str, str] = {
+    "age": "age",
+    "gender": "gender",
+    "nationality": "nationality",
+    "ethnicity": "ethnicity",
+    "religion": "religion",
+    "health": "health",
+    "postcode": "postcode (a proxy for origin and income)",
+    "sexual_orientation": "sexual orientation",
+    "name": "name (a proxy for origin)",
+    "accent": "accent (a proxy for origin)",
+    "native_language": "native language (a proxy for origin)",
+}
+
+#: Words that name who a customer *is* rather than what they told us, with the protected
+#: attribute (its code) they name. Conditions on them are unequal treatment (the Dutch
+#: childcare-benefits scandal started with exactly such proxies).
 PROTECTED_TOKENS: dict[str, str] = {
     "age": "age",
     "leeftijd": "age",
@@ -159,24 +175,25 @@ PROTECTED_TOKENS: dict[str, str] = {
     "diagnosis": "health",
     "disability": "health",
     "handicap": "health",
-    "postcode": "postcode (a proxy for origin and income)",
-    "zipcode": "postcode (a proxy for origin and income)",
-    "zip": "postcode (a proxy for origin and income)",
-    "postal": "postcode (a proxy for origin and income)",
-    "neighbourhood": "postcode (a proxy for origin and income)",
-    "wijk": "postcode (a proxy for origin and income)",
-    "orientation": "sexual orientation",
-    "sexuality": "sexual orientation",
-    "name": "name (a proxy for origin)",
-    "surname": "name (a proxy for origin)",
-    "accent": "accent (a proxy for origin)",
-    "mother_tongue": "native language (a proxy for origin)",
-    "moedertaal": "native language (a proxy for origin)",
+    "postcode": "postcode",
+    "zipcode": "postcode",
+    "zip": "postcode",
+    "postal": "postcode",
+    "neighbourhood": "postcode",
+    "wijk": "postcode",
+    "orientation": "sexual_orientation",
+    "sexuality": "sexual_orientation",
+    "name": "name",
+    "surname": "name",
+    "accent": "accent",
+    "mother_tongue": "native_language",
+    "moedertaal": "native_language",
 }
 
 
 def protected_attribute(key: str) -> str | None:
-    """The protected attribute a condition key names, if any."""
+    """The protected attribute (its code, see :data:`PROTECTED_ATTRIBUTES`) a condition key
+    names, if any."""
     low = key.lower()
     for token in re.split(r"[._\-\s]+", low):
         if token in PROTECTED_TOKENS:
@@ -187,44 +204,66 @@ def protected_attribute(key: str) -> str | None:
     return None
 
 
-def did_you_mean(word: str, options: Sequence[str]) -> str:
+def closest(word: str, options: Sequence[str]) -> str:
+    """The option ``word`` is most likely a typo of; "" when none is close."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else ""
+
+
+def did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = closest(word, options)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class ConditionProblem:
+    """One problem in a condition: where inside it (data path), in English, and as a code with
+    its parts for translation (see :class:`guards.yamlsrc.Problem`)."""
+
+    loc: tuple[int | str, ...]
+    message: str
+    code: str
+    params: dict[str, str | int] = field(default_factory=dict, hash=False)
 
 
 @dataclass
 class Compiled:
-    """The result of parsing one condition: a test, or problems (data path, message)."""
+    """The result of parsing one condition: a test, or problems."""
 
     test: Test | None
-    problems: list[tuple[tuple[int | str, ...], str]] = field(default_factory=list)
+    problems: list[ConditionProblem] = field(default_factory=list)
     predicates: set[str] = field(default_factory=set)
     event_types: set[EventType] = field(default_factory=set)
 
 
 class _Parser:
     def __init__(self) -> None:
-        self.problems: list[tuple[tuple[int | str, ...], str]] = []
+        self.problems: list[ConditionProblem] = []
         self.predicates: set[str] = set()
         self.event_types: set[EventType] = set()
 
-    def fail(self, loc: tuple[int | str, ...], message: str) -> None:
-        self.problems.append((loc, message))
+    def fail(
+        self, loc: tuple[int | str, ...], message: str, code: str, **params: str | int
+    ) -> None:
+        self.problems.append(ConditionProblem(loc, message, code, params))
 
     def condition(self, raw: Any, loc: tuple[int | str, ...], depth: int) -> Test | None:
         if depth > MAX_DEPTH:
-            self.fail(loc, f"conditions are nested more than {MAX_DEPTH} deep")
+            message = f"conditions are nested more than {MAX_DEPTH} deep"
+            self.fail(loc, message, "nested_too_deep", limit=MAX_DEPTH)
             return None
         if isinstance(raw, list):
             return self.combine("all", raw, loc, depth)
         if not isinstance(raw, Mapping) or not raw:
-            self.fail(loc, "a condition is a mapping such as {suggestion.kind: [sales]}")
+            message = "a condition is a mapping such as {suggestion.kind: [sales]}"
+            self.fail(loc, message, "condition_not_mapping")
             return None
         tests: list[Test | None] = []
         for key, arg in raw.items():
             where = (*loc, key)
             if not isinstance(key, str):
-                self.fail(loc, f"condition key {key!r} is not a name")
+                message = f"condition key {key!r} is not a name"
+                self.fail(loc, message, "condition_key_not_name", key=repr(key))
                 continue
             if key in ("all", "any"):
                 tests.append(self.combine(key, arg, where, depth))
@@ -239,10 +278,12 @@ class _Parser:
 
     def combine(self, how: str, raw: Any, loc: tuple[int | str, ...], depth: int) -> Test | None:
         if not isinstance(raw, list) or not raw:
-            self.fail(loc, f"'{how}' needs a non-empty list of conditions")
+            message = f"'{how}' needs a non-empty list of conditions"
+            self.fail(loc, message, "combinator_needs_list", combinator=how)
             return None
         if len(raw) > MAX_LIST:
-            self.fail(loc, f"'{how}' lists more than {MAX_LIST} conditions")
+            message = f"'{how}' lists more than {MAX_LIST} conditions"
+            self.fail(loc, message, "combinator_too_long", combinator=how, limit=MAX_LIST)
             return None
         parts = [self.condition(item, (*loc, i), depth + 1) for i, item in enumerate(raw)]
         if any(p is None for p in parts):
@@ -257,14 +298,21 @@ class _Parser:
             if attr is not None:
                 self.fail(
                     loc,
-                    f"{key!r} is a protected attribute ({attr}). Rules may only look at the "
-                    "situation the customer told us about, never at who they are: equal "
-                    "treatment (remember the childcare-benefits scandal)",
+                    f"{key!r} is a protected attribute ({PROTECTED_ATTRIBUTES[attr]}). Rules may "
+                    "only look at the situation the customer told us about, never at who they "
+                    "are: equal treatment (remember the childcare-benefits scandal)",
+                    "protected_attribute",
+                    name=key,
+                    attribute=attr,
                 )
             else:
+                names = [*PREDICATES, *COMBINATORS]
                 self.fail(
                     loc,
-                    f"unknown condition {key!r}{did_you_mean(key, [*PREDICATES, *COMBINATORS])}",
+                    f"unknown condition {key!r}{did_you_mean(key, names)}",
+                    "unknown_condition",
+                    name=key,
+                    suggestion=closest(key, names),
                 )
             return None
         self.predicates.add(key)
@@ -277,18 +325,21 @@ class _Parser:
         name = spec.name
         if spec.arg == "bool":
             if not isinstance(arg, bool):
-                self.fail(loc, f"{name} takes true or false, not {arg!r}")
+                message = f"{name} takes true or false, not {arg!r}"
+                self.fail(loc, message, "expects_true_false", condition=name, value=_shown(arg))
                 return None
             return arg
         if spec.arg == "number":
             match = _NUMBER.match(arg) if isinstance(arg, str) else None
             if match is None:
-                self.fail(loc, f'{name} takes a comparison such as "< 0.3", not {arg!r}')
+                message = f'{name} takes a comparison such as "< 0.3", not {arg!r}'
+                self.fail(loc, message, "expects_comparison", condition=name, value=_shown(arg))
                 return None
             return (match.group(1), float(match.group(2)))
         items = arg if isinstance(arg, list) else [arg]
         if not items or len(items) > MAX_LIST or not all(isinstance(i, str) for i in items):
-            self.fail(loc, f"{name} takes a name or a list of up to {MAX_LIST} names")
+            message = f"{name} takes a name or a list of up to {MAX_LIST} names"
+            self.fail(loc, message, "expects_names", condition=name, limit=MAX_LIST)
             return None
         if spec.arg == "kinds":
             return self.closed(name, items, [k.value for k in SuggestionKind], loc)
@@ -305,7 +356,7 @@ class _Parser:
             return frozenset(types)
         if spec.arg == "words":
             if any(not w.strip() for w in items):
-                self.fail(loc, f"{name}: empty word")
+                self.fail(loc, f"{name}: empty word", "empty_word", condition=name)
                 return None
             return tuple(w.strip().lower() for w in items)
         return frozenset(i.lower() for i in items)
@@ -315,8 +366,21 @@ class _Parser:
     ) -> frozenset[str] | None:
         bad = [i for i in items if i not in allowed]
         for i in bad:
-            self.fail(loc, f"{name}: unknown value {i!r}{did_you_mean(i, allowed)}")
+            self.fail(
+                loc,
+                f"{name}: unknown value {i!r}{did_you_mean(i, allowed)}",
+                "unknown_value",
+                condition=name,
+                value=repr(i),
+                suggestion=closest(i, allowed),
+            )
         return None if bad else frozenset(items)
+
+
+def _shown(value: Any) -> str:
+    """A condition argument as the message shows it (Python's repr, as in the English text)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def compile_condition(raw: Any, loc: tuple[int | str, ...] = ()) -> Compiled:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +34,7 @@ from guards.conditions import (
     Compiled,
     Facts,
     Test,
+    closest,
     compile_condition,
     did_you_mean,
 )
@@ -177,15 +178,26 @@ class _Loader:
         self.problems: list[Problem] = []
         self.stack: list[Path] = []
 
-    def add(self, file: str, line: int | None, field_: str, message: str) -> None:
-        self.problems.append(Problem(file, line, field_, message))
+    def add(
+        self,
+        file: str,
+        line: int | None,
+        field_: str,
+        message: str,
+        code: str,
+        *,
+        detail: str = "",
+        **params: str | int,
+    ) -> None:
+        self.problems.append(Problem(file, line, field_, message, code, detail, params=params))
 
     def load(self, path: Path, root: bool) -> _Parsed:
         resolved = path.resolve()
         name = str(path)
         if resolved in self.stack:
             chain = " -> ".join(p.name for p in [*self.stack[self.stack.index(resolved) :], path])
-            self.add(name, None, "", f"rule files include each other in a cycle: {chain}")
+            message = f"rule files include each other in a cycle: {chain}"
+            self.add(name, None, "", message, "include_cycle", chain=chain)
             return _Parsed(None, [])
         try:
             data, node = self.read(path)
@@ -193,7 +205,8 @@ class _Loader:
             self.problems.extend(exc.problems)
             return _Parsed(None, [])
         if not isinstance(data, dict):
-            self.add(name, 1, "", "a rule set is a mapping with id, version, status and rules")
+            message = "a rule set is a mapping with id, version, status and rules"
+            self.add(name, 1, "", message, "rule_set_not_mapping")
             return _Parsed(None, [])
         try:
             meta = RuleFileModel.model_validate(data)
@@ -203,13 +216,16 @@ class _Loader:
         if root:
             for key in ("id", "version", "status"):
                 if data.get(key) is None:
-                    self.add(name, 1, key, "required field is missing")
+                    self.add(name, 1, key, "required field is missing", "missing")
         if len(meta.rules) > MAX_RULES:
             self.add(
                 name,
                 line_of(node, ["rules"]),
                 "rules",
                 f"{len(meta.rules)} rules; the limit is {MAX_RULES}",
+                "too_many_rules",
+                count=len(meta.rules),
+                limit=MAX_RULES,
             )
             return _Parsed(meta, [])
         self.stack.append(resolved)
@@ -218,7 +234,8 @@ class _Loader:
             for i, inc in enumerate(meta.includes):
                 sub = self.load(path.parent / inc, root=False)
                 if sub.meta is not None and sub.meta.extends:
-                    self.add(str(path.parent / inc), 1, "extends", "an included file cannot extend")
+                    message = "an included file cannot extend"
+                    self.add(str(path.parent / inc), 1, "extends", message, "include_extends")
                 rules = self.merge(name, line_of(node, ["includes", i]), rules, sub.rules, False)
             if meta.extends:
                 base = self.load(path.parent / meta.extends, root=True)
@@ -237,11 +254,16 @@ class _Loader:
         merged = {r.id: r for r in first}
         for r in second:
             if r.id in merged and not override:
-                self.add(name, line, f"rules[{r.id}]", f"rule id {r.id!r} is defined twice")
+                message = f"rule id {r.id!r} is defined twice"
+                self.add(name, line, f"rules[{r.id}]", message, "rule_defined_twice", rule=r.id)
                 continue
             merged[r.id] = r
         if len(merged) > MAX_RULES:
-            self.add(name, line, "rules", f"{len(merged)} rules in all; the limit is {MAX_RULES}")
+            message = f"{len(merged)} rules in all; the limit is {MAX_RULES}"
+            count = len(merged)
+            self.add(
+                name, line, "rules", message, "too_many_rules_in_all", count=count, limit=MAX_RULES
+            )
         return list(merged.values())
 
     def own_rules(self, name: str, meta: RuleFileModel, node: yaml.Node | None) -> list[Rule]:
@@ -257,6 +279,8 @@ class _Loader:
                     line_of(node, ["rules", i, "id"]),
                     f"rules[{rule.id}].id",
                     f"rule id {rule.id!r} is used twice",
+                    "rule_used_twice",
+                    rule=rule.id,
                 )
                 continue
             seen.add(rule.id)
@@ -272,16 +296,21 @@ class _Loader:
             model = RuleModel.model_validate(raw)
         except ValidationError as exc:
             for p in problems_from_validation(name, exc, node, loc):
-                self.add(p.file, p.line, label + p.field.removeprefix(f"rules.{i}"), p.message)
+                where = label + p.field.removeprefix(f"rules.{i}")
+                self.problems.append(replace(p, field=where))
             model = None
         if isinstance(raw, dict):
             dim = raw.get("dimension")
-            if isinstance(dim, str) and dim not in {d.value for d in Dimension}:
+            dimensions = [d.value for d in Dimension]
+            if isinstance(dim, str) and dim not in dimensions:
                 self.add(
                     name,
                     line_of(node, [*loc, "dimension"]),
                     f"{label}.dimension",
-                    f"unknown dimension {dim!r}" + did_you_mean(dim, [d.value for d in Dimension]),
+                    f"unknown dimension {dim!r}" + did_you_mean(dim, dimensions),
+                    "unknown_dimension",
+                    value=repr(dim),
+                    suggestion=closest(dim, dimensions),
                 )
             when = self.condition(name, node, loc, label=label, key="when", raw=raw.get("when"))
             unless = None
@@ -297,6 +326,8 @@ class _Loader:
                             f"{label}.unless",
                             f"an exception may not depend on {pred}: no business value "
                             "outweighs a values rule (value alignment is lexicographic)",
+                            "unless_org_value",
+                            condition=pred,
                         )
             for key in ("explain", "guidance"):
                 texts = raw.get(key)
@@ -304,7 +335,8 @@ class _Loader:
                     for lang in ("nl", "en"):
                         self.template(name, node, [*loc, key, lang], label, texts.get(lang))
         else:
-            self.add(name, line_of(node, loc), label, "a rule is a mapping with id, when, verdict")
+            message = "a rule is a mapping with id, when, verdict"
+            self.add(name, line_of(node, loc), label, message, "rule_not_mapping")
             return None
         if model is not None:
             if model.verdict is Verdict.SHOW:
@@ -314,6 +346,7 @@ class _Loader:
                     f"{label}.verdict",
                     "a rule cannot say 'show': the guard shows by default, and nothing may "
                     "outweigh another rule's objection. Use guide, hold or block",
+                    "rule_says_show",
                 )
             if model.verdict is Verdict.GUIDE and model.guidance is None:
                 self.add(
@@ -321,6 +354,7 @@ class _Loader:
                     key_line(node, [*loc, "verdict"]),
                     f"{label}.guidance",
                     "a 'guide' rule needs guidance for the agent (nl and en)",
+                    "guide_needs_guidance",
                 )
         if len(self.problems) > before or model is None or when is None:
             return None
@@ -353,12 +387,17 @@ class _Loader:
         if raw is None:
             return None  # a missing `when` is reported by the model validation
         compiled = compile_condition(raw, (key,))
-        for where, message in compiled.problems:
-            self.add(
-                name,
-                key_line(node, [*loc, *where]),
-                f"{label}." + ".".join(str(p) for p in where),
-                message,
+        for problem in compiled.problems:
+            where = problem.loc
+            self.problems.append(
+                Problem(
+                    name,
+                    key_line(node, [*loc, *where]),
+                    f"{label}." + ".".join(str(p) for p in where),
+                    problem.message,
+                    problem.code,
+                    params=problem.params,
+                )
             )
         return compiled if compiled.test is not None else None
 
@@ -372,22 +411,30 @@ class _Loader:
         try:
             parts = list(string.Formatter().parse(text))
         except ValueError as exc:
-            self.add(name, line, where, f"bad template ({exc}); write {{{{ for a literal brace")
+            message = f"bad template ({exc}); write {{{{ for a literal brace"
+            self.add(name, line, where, message, "bad_template", detail=str(exc))
             return
+        allowed = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
         for _, field_name, spec, conversion in parts:
             if field_name is None:
                 continue
+            placeholder = "{" + field_name + "}"
             if field_name not in TEMPLATE_FIELDS:
                 self.add(
                     name,
                     line,
                     where,
-                    f"unknown placeholder {{{field_name}}}"
+                    f"unknown placeholder {placeholder}"
                     + did_you_mean(field_name, TEMPLATE_FIELDS)
-                    + f"; allowed: {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}",
+                    + f"; allowed: {allowed}",
+                    "unknown_placeholder",
+                    placeholder=placeholder,
+                    suggestion=closest(field_name, TEMPLATE_FIELDS),
+                    allowed=allowed,
                 )
             elif spec or conversion:
-                self.add(name, line, where, f"placeholder {{{field_name}}} takes no format")
+                message = f"placeholder {placeholder} takes no format"
+                self.add(name, line, where, message, "placeholder_format", placeholder=placeholder)
 
 
 def _synthetic(kind: SuggestionKind, current: frozenset[EventType], **kw: Any) -> Facts:
@@ -437,6 +484,8 @@ def _anti_paternalism(rules: list[Rule]) -> list[Problem]:
                         "vulnerable situation: help they are entitled to is never held or blocked "
                         "because they are vulnerable (anti-paternalism). Narrow it, e.g. with "
                         "suggestion.commercial: true",
+                        "holds_help",
+                        params={"verdict": rule.verdict.value, "kind": kind.value},
                     )
                 )
                 break
@@ -453,6 +502,11 @@ def _anti_paternalism(rules: list[Rule]) -> list[Problem]:
                         f"this rule would {rule.verdict.value} a relevant, valuable offer {why}: "
                         "positive and neutral life events do not suppress relevant offers, and "
                         "a guard that blocks everything is broken (anti-paternalism)",
+                        "holds_offers" if event is not None else "holds_offers_in_neutral_call",
+                        params={
+                            "verdict": rule.verdict.value,
+                            **({"event": event.value} if event is not None else {}),
+                        },
                     )
                 )
                 break
@@ -493,15 +547,17 @@ class _TextLoader(_Loader):
                         "extends/includes",
                         f"a stored rule set cannot refer to other files ({name}); "
                         "import the merged rule set instead",
+                        "stored_refers_to_files",
+                        params={"file": name},
                     )
                 ]
             )
         # The same limits and messages as for a file (read_yaml), without a file.
         size = len(self.text.encode("utf-8"))
         if size > MAX_FILE_BYTES:
-            raise DataError(
-                [Problem(name, None, "", f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-            )
+            message = f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+            params = {"size": size, "limit": MAX_FILE_BYTES}
+            raise DataError([Problem(name, None, "", message, "text_too_large", params=params)])
         try:
             return parse_yaml(self.text)
         except yaml.YAMLError as exc:
@@ -519,7 +575,9 @@ def _finish(loader: _Loader, parsed: _Parsed, source: str) -> RuleSet:
     if not loader.problems:
         loader.problems.extend(_anti_paternalism(parsed.rules))
     if loader.problems or parsed.meta is None:
-        raise RuleSetError(loader.problems or [Problem(source, None, "", "no rule set")])
+        raise RuleSetError(
+            loader.problems or [Problem(source, None, "", "no rule set", "no_rule_set")]
+        )
     meta = parsed.meta
     rules = tuple(parsed.rules)
     return RuleSet(

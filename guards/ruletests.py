@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from guards.document import AgentState, Customer
 from guards.engine import Guard
@@ -67,7 +68,10 @@ class RuleTestCase(_Strict):
     def _turns(cls, turns: list[dict[str, str]]) -> list[dict[str, str]]:
         for turn in turns:
             if len(turn) != 1 or next(iter(turn)) not in ("customer", "agent", "system"):
-                raise ValueError("each turn is one line: `- customer: ...` or `- agent: ...`")
+                # A type of its own (not a ValueError), so a UI can say it in its language.
+                raise PydanticCustomError(
+                    "turn_shape", "each turn is one line: `- customer: ...` or `- agent: ...`"
+                )
         return turns
 
 
@@ -131,11 +135,18 @@ class RuleTestReport:
         return (self.rule_count - len(self.uncovered)) / self.rule_count
 
 
+def not_a_test_file(name: str) -> Problem:
+    """The problem for a rule-test file that is not a mapping (shared with the rule store)."""
+    return Problem(
+        name, 1, "", "a rule-test file is a mapping with cases", "rule_tests_not_mapping"
+    )
+
+
 def load_rule_tests(path: Path) -> RuleTestFile:
     """Load a rule-test file; raise DataError listing every problem."""
     data, node = read_yaml(path)
     if not isinstance(data, dict):
-        raise DataError([Problem(str(path), 1, "", "a rule-test file is a mapping with cases")])
+        raise DataError([not_a_test_file(str(path))])
     try:
         return RuleTestFile.model_validate(data)
     except ValidationError as exc:

@@ -49,10 +49,15 @@ from agent_desk.i18n import Lang, t
 from agent_desk.paths import default_rules
 from agent_desk.problems import case_failure, problem_line
 from guards.rules import RuleSet, RuleSetError, load_rule_set, load_rule_set_text
-from guards.ruletests import RuleTestCase, RuleTestFile, default_tests_path, load_rule_tests
+from guards.ruletests import (
+    RuleTestCase,
+    RuleTestFile,
+    default_tests_path,
+    load_rule_tests,
+    not_a_test_file,
+)
 from guards.yamlsrc import (
     DataError,
-    Problem,
     parse_yaml,
     problems_from_validation,
     yaml_problem,
@@ -154,7 +159,7 @@ def _tests_from_text(text: str, source: str) -> RuleTestFile:
     except yaml.YAMLError as exc:
         raise RuleSetError([yaml_problem(name, exc)]) from None
     if not isinstance(data, dict):
-        raise RuleSetError([Problem(name, 1, "", "a rule-test file is a mapping with cases")])
+        raise RuleSetError([not_a_test_file(name)])
     try:
         return RuleTestFile.model_validate(data)
     except ValidationError as exc:

@@ -9,7 +9,7 @@ names an action that exists in the catalogues.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -138,7 +138,7 @@ def _check_rule_tests(path: Path) -> list[Problem]:
     try:
         load_rule_tests(path)
     except DataFileError as exc:
-        return [Problem(str(path), p.line, p.field, p.message) for p in exc.problems]
+        return [replace(p, file=str(path)) for p in exc.problems]
     return []
 
 
@@ -149,5 +149,5 @@ def _check_rules(path: Path) -> list[Problem]:
     try:
         load_rule_set(path)
     except RuleSetError as exc:
-        return [Problem(str(path), p.line, p.field, p.message) for p in exc.problems]
+        return [replace(p, file=str(path)) for p in exc.problems]
     return []

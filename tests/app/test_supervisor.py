@@ -238,6 +238,36 @@ async def test_an_unclosed_bracket_in_english(engine: Engine) -> None:
         assert "the parser gave up on line" in listed
 
 
+async def test_rule_problems_are_said_in_dutch(engine: Engine) -> None:
+    """Not only broken YAML: a misspelt field, an unknown condition and a wrong verdict are
+    said in plain Dutch, with the rule and the line, and nothing is left in English."""
+    _people(engine)
+    _draft(engine)
+    async with _app(engine, "sam").run_test(size=(140, 42)) as pilot:
+        await _settle(pilot)
+        _edit(pilot, "    protective: true\n", "    protectve: true\n")
+        _edit(pilot, "event.current: vulnerable", "event.curent: vulnerable")
+        text = _edit(pilot, "    verdict: hold\n", "    verdict: halt\n")
+        await _validated(pilot)
+        lines = text.splitlines()
+
+        def line(part: str) -> int:
+            return next(i for i, x in enumerate(lines, 1) if part in x)
+
+        rule = "rules[vulnerability.no-commercial]"
+        listed = _listed(_screen(pilot).query_one("#problems", OptionList))
+        assert sorted(listed) == sorted(
+            [
+                f"rij {line('protectve:')} [{rule}.protectve]: "
+                "onbekend veld (controleer de spelling)",
+                f"rij {line('verdict: halt')} [{rule}.verdict]: "
+                "moet een van deze waarden zijn: 'show', 'guide', 'hold', 'block'",
+                f"rij {line('event.curent')} [{rule}.when.event.curent]: "
+                "onbekende voorwaarde 'event.curent' (bedoelt u 'event.current'?)",
+            ]
+        ), listed
+
+
 @pytest.mark.parametrize("columns", [140, 160])
 async def test_editor_labels_are_not_cut_off(engine: Engine, columns: int) -> None:
     _people(engine)
