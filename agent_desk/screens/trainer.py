@@ -807,13 +807,24 @@ class TrainerScreen(Screen[None]):
         await self.seek(self.position - 1)
 
     async def _reset_widgets(self) -> None:
+        # Removing the focused widget hands the focus to whatever comes next (the panel on the
+        # right): note where it was, and give it to the rebuilt equivalent afterwards.
+        focused = self.focused
+        refocus: str | None = None
         for selector in ("#transcript", "#events", "#suggestions"):
-            await self.query_one(selector).remove()
+            widget = self.query_one(selector)
+            if focused is not None and (focused is widget or widget in focused.ancestors):
+                # The widget itself; inside it (a chip, a card) the transcript: those are gone.
+                refocus = selector if focused is widget else "#transcript"
+            await widget.remove()
         transcript, chips, suggestions = self._call_widgets()
         await self.query_one("#trainer-left").mount(transcript)
         await self.query_one("#trainer-middle").mount_all([chips, suggestions])
         self.query_one(GuardSawPanel).show_message("trainer.guard.empty")
         self.query_one(QuizPanel).hide()
+        if refocus is not None:
+            target = self.query_one(refocus)
+            (target if target.focusable else transcript).focus(scroll_visible=False)
 
     def action_leave(self) -> None:
         if self.training is not None and not self.training.finished:

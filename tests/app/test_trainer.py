@@ -344,6 +344,42 @@ async def test_footer_lists_step_back_and_home_and_both_work_on_a_long_transcrip
         assert screen.query_one(Transcript).turn_count == 0
 
 
+async def test_back_and_home_keep_the_focus_on_the_transcript(
+    library: Path, tmp_path: Path
+) -> None:
+    """Seeking rebuilds the transcript and the side panels; the focus goes to the new transcript,
+    where the trainer was, not to the panel on the right."""
+    async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-demo-bereavement")
+        await pilot.pause(0.3)
+        await _step_to(pilot, screen, 3)
+        await pilot.pause(0.3)
+        before = screen.query_one(Transcript)
+        assert pilot.app.focused is before
+
+        await pilot.press("left")
+        await until(pilot, lambda: screen.position == 2)
+        await pilot.pause(0.3)
+        transcript = screen.query_one(Transcript)
+        assert transcript is not before  # rebuilt
+        assert pilot.app.focused is transcript
+
+        await pilot.press("home")
+        await until(pilot, lambda: screen.position == 0)
+        await pilot.pause(0.3)
+        assert screen.query_one(Transcript) is not transcript
+        assert pilot.app.focused is screen.query_one(Transcript)
+
+        # From the suggestions panel: back to the rebuilt suggestions panel.
+        await _step_to(pilot, screen, 3)
+        screen.query_one("#suggestions").focus()
+        await pilot.press("left")
+        await until(pilot, lambda: screen.position == 2)
+        await pilot.pause(0.3)
+        assert pilot.app.focused is screen.query_one("#suggestions")
+
+
 async def test_every_tab_stop_on_the_replay_is_drawn(library: Path, tmp_path: Path) -> None:
     async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
