@@ -108,6 +108,9 @@ class _Mention:
     #: Right after a genitive ("de kraamzorg van mijn schoonzus", "the funeral of my
     #: neighbour"): the person whose event the word before names.
     of: bool = False
+    #: Right after a subordinator ("from when I lived in Leeds", "die ik al jaren ken"): the
+    #: subject of a clause inside the phrase, not of the event after it.
+    sub: bool = False
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
@@ -1265,6 +1268,7 @@ class EventContext:
         self._not_genitive_hashes = frozenset(
             nlp.vocab.strings.add(w) for w in data.not_genitive_after
         )
+        self._subordinator_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subordinators)
         self._customer_roles: dict[EventType, frozenset[Role]] = {
             t: frozenset(r) for t, r in data.customer_roles.items()
         }
@@ -1292,7 +1296,8 @@ class EventContext:
         of = before in self._genitive_hashes and not (
             start > 1 and norm[start - 2] in self._not_genitive_hashes
         )
-        return _Mention(start, end, role, prep, of)
+        sub = before in self._subordinator_hashes
+        return _Mention(start, end, role, prep, of, sub)
 
     def apply(
         self,
@@ -1481,6 +1486,12 @@ def _governing_role(
         if not m.prep
         and m.end <= ev.start
         and sent_of[m.start] == sent
+        # "my neighbour from when I lived in Leeds passed away": the customer is the subject
+        # of the clause in between, not of the event ("who I look after": the event's own).
+        # Care sits inside that clause ("een vader die ik elke dag verzorg"): the carer.
+        and not (
+            m.sub and m.role == Role.SELF and ev.start - m.end >= 2 and ev.type != EventType.CARING
+        )
         and ev.start - m.end <= PERSON_REACH_BEFORE
         and _clear(m.end, ev.start, terminators)
     ]

@@ -276,6 +276,9 @@ class ContextFile(_Strict):
     #: A genitive right after one of these is part of a compound preposition, not a genitive
     #: ("moved out of my parents' place", "because of my father").
     not_genitive_after: list[str] = []
+    #: Words that open a clause inside a phrase ("from when I lived there", "die ik ken"): the
+    #: customer named right after one is that clause's subject, not the event's.
+    subordinators: list[str] = []
 
     @field_validator("terminators", "clause_breaks", "present", "correction_cues")
     @classmethod

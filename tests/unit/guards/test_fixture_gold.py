@@ -21,10 +21,7 @@ from nlp.conversation import ConversationTracker
 
 #: Gold cases the guard gets wrong only because the detector misreads the conversation
 #: (reported to the NLP layer). When detection improves these start passing: remove them.
-KNOWN_NLP_MISSES = {
-    # "My old neighbour ... passed away": detected as the customer's own bereavement.
-    "en-bank-neighbour-passed-away@u6:bank.sales.travel-insurance",
-}
+KNOWN_NLP_MISSES: set[str] = set()
 
 
 @dataclass(frozen=True)

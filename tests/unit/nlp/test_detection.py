@@ -376,6 +376,30 @@ def test_look_alikes_heard_in_calls(detector: Detector, text: str, lang: str) ->
         ("We are fostering two boys from next month.", "en", [("new_child",)]),
         ("We wonen apart sinds de zomer.", "nl", [("separation",)]),
         ("Dad didn't make it, he passed in the night.", "en", [("bereavement",)]),
+        # The customer as subject of a clause inside the phrase is not the event's subject,
+        (
+            "Our old neighbour from when we lived in Delft has died.",
+            "en",
+            [
+                ("bereavement", "other"),
+            ],
+        ),
+        (
+            "Mijn collega van toen ik nog bij de bank werkte is overleden.",
+            "nl",
+            [
+                ("bereavement", "other"),
+            ],
+        ),
+        # except for care, which sits inside that clause.
+        (
+            "Ik heb een zieke vader die ik elke dag verzorg.",
+            "nl",
+            [
+                ("illness", "other"),
+                ("caring",),
+            ],
+        ),
     ],
 )
 def test_round_10_families(
