@@ -1474,6 +1474,9 @@ def _governing_role(
             or (m.start == ev.end and not m.prep and ev.type != EventType.CARING)
             # "de uitvaart van mijn buurman", "the funeral of my neighbour"
             or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
+            # a possessive pronoun right before the evidence owns it: "over hun
+            # betalingsregeling", "their arrears" (a preposition before it does not matter)
+            or (m.role == Role.PRONOUN and m.end == ev.start)
         ):
             # The event sits inside or right before a person phrase: "mijn zieke moeder",
             # "een zieke vader", "my late husband": that person is whom it is about. A pronoun

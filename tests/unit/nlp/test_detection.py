@@ -439,3 +439,98 @@ def test_a_relative_moving_in_is_not_the_customers_move(detector: Detector) -> N
         ("Mijn vader is bij ons ingetrokken.", "nl"),
     ]:
         assert "moving" not in [e.type.value for e in detector.detect(text, lang).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A possessive pronoun right before the evidence owns it, after a preposition too.
+        (
+            "Mijn zoon is werkloos en mijn schoondochter vroeg of ik kon bellen over hun "
+            "achterstand.",
+            "nl",
+            [("job_loss", "other"), ("financial_difficulty", "other")],
+        ),
+        (
+            "My son asked me to ring about their arrears.",
+            "en",
+            [
+                ("financial_difficulty", "other"),
+            ],
+        ),
+        # Asking in general, or far off.
+        (
+            "Ik wil in het algemeen weten hoe jullie met een betalingsachterstand omgaan.",
+            "nl",
+            [
+                ("financial_difficulty", "hypothetical"),
+            ],
+        ),
+        ("I'm twenty-five, retirement is years away.", "en", [("retirement", "hypothetical")]),
+        # "Een hoop" is a lot, not a hope; "nee grapje" takes it back.
+        ("Ik heb een hoop schulden bij de belastingdienst.", "nl", [("financial_difficulty",)]),
+        (
+            "Ik ben blut, nee grapje, ik wil mijn limiet verhogen.",
+            "nl",
+            [
+                ("financial_difficulty", "negated"),
+            ],
+        ),
+        # A hedge is not a person in the story.
+        (
+            "Mijn buurvrouw wordt volgens mij geslagen door haar man.",
+            "nl",
+            [
+                ("domestic_abuse", "other"),
+            ],
+        ),
+        # Wording: Flemish and regional forms, euphemisms, errands, a date set.
+        ("Ik heb vorige week mijn C4 gekregen.", "nl", [("job_loss",)]),
+        ("Ik ben sinds de zomer op rust.", "nl", [("retirement",)]),
+        ("Mijn opa is vorige week van ons weggenomen.", "nl", [("bereavement",)]),
+        (
+            "Ik breng mijn moeder elke week naar de dialyse.",
+            "nl",
+            [
+                ("caring",),
+                ("illness", "other"),
+            ],
+        ),
+        ("Our wedding is next month and the venue wants paying.", "en", [("marriage",)]),
+        ("We had to borrow from my brother to pay the rent.", "en", [("financial_difficulty",)]),
+        ("I do my mums shopping and her meds every day.", "en", [("caring",)]),
+        ("We're ending our registered partnership.", "en", [("separation",)]),
+        ("We've had a foster child placed with us since May.", "en", [("new_child",)]),
+        ("we are newly wed", "en", [("marriage",)]),
+        ("We zijn van Utrecht naar een dorp in Friesland getrokken.", "nl", [("moving",)]),
+        ("We proberen al maanden zwanger te worden.", "nl", [("new_child", "hypothetical")]),
+    ],
+)
+def test_round_11_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Het loket is verhuisd naar de tweede verdieping.", "nl"),
+        ("We verhuizen al onze telefoonnummers naar de cloud.", "nl"),
+        ("Mijn aanvraag voor de vergunning is ingetrokken.", "nl"),
+        ("We zamelen geld in voor weduwen en wezen in Oeganda.", "nl"),
+        ("De scheidingsmuur tussen de tuinen is van ons.", "nl"),
+        ("Haha, ik ben blut na die festivals, maar ik bel over mijn pas.", "nl"),
+        ("De ontvangst is dood hier in de kelder.", "nl"),
+        ("Our branch is relocating to Utrecht next year.", "en"),
+        ("The gig was sick last night, anyway, my card is blocked.", "en"),
+        ("Our team got slaughtered on Saturday, ha.", "en"),
+        ("I'm a wedding photographer and need cover for my gear.", "en"),
+        ("The tablet I bought in May already died.", "en"),
+        ("My old email address is dead, can you update it?", "en"),
+        ("My nan lives in a retirement village and loves it.", "en"),
+        ("I'm totally skint, haha, anyway I'd like a new PIN.", "en"),
+    ],
+)
+def test_round_11_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
