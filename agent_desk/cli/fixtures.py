@@ -19,13 +19,20 @@ def fixtures() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Validate fixture files (default: the shipped library). Lists every problem, exit 1 if any."""
+    from agent_desk.cli.language import settings_language
+    from agent_desk.i18n import t
+    from agent_desk.problems import problem_line
+
+    lang = settings_language()
     report = check_paths(paths or (fixtures_dir(),))
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem_line(problem, lang), err=True)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) in {report.files} file(s)", err=True)
+        count = len(report.problems)
+        click.echo(t("cli.fixtures.problems", lang, count=count, files=report.files), err=True)
         raise SystemExit(1)
-    click.echo(f"ok: {report.files} file(s), {len(report.conversations)} conversation(s)")
+    conversations = len(report.conversations)
+    click.echo(t("cli.fixtures.ok", lang, files=report.files, conversations=conversations))
 
 
 @fixtures.command("import")

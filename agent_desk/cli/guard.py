@@ -2,7 +2,8 @@
 
 The public contract is in docs/architecture.md: one JSON document on stdin, one on stdout.
 Invalid input: one clear line on stderr naming the field, exit status 2, nothing on stdout.
-A rule file that does not validate: its problems on stderr, exit status 1.
+A rule file that does not validate: its problems on stderr in the ``language`` setting (Dutch by
+default), exit status 1.
 """
 
 from __future__ import annotations
@@ -71,8 +72,12 @@ def check(rules_file: Path | None, lang: str | None) -> None:
                 click.echo(f"error: {exc}", err=True)
                 raise SystemExit(2) from None
     except RuleSetError as exc:
+        from agent_desk.cli.language import settings_language
+        from agent_desk.problems import problem_line
+
+        lang_ui = settings_language()
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem, lang_ui), err=True)
         raise SystemExit(1) from None
     try:
         answer = check(request, Guard(rule_set), lang)  # type: ignore[arg-type]

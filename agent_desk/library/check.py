@@ -87,7 +87,13 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
         for a in catalog.actions:
             if a.id in actions:
                 report.problems.append(
-                    Problem(str(path), None, a.id, "action id is already used by another catalogue")
+                    Problem(
+                        str(path),
+                        None,
+                        a.id,
+                        "action id is already used by another catalogue",
+                        code="action_in_two_catalogues",
+                    )
                 )
             actions[a.id] = a
     report.files += len(catalog_files) if checked_catalogs else 0
@@ -104,7 +110,13 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
             continue
         if kind == "other":
             report.problems.append(
-                Problem(str(path), None, "", "not a conversation, catalogue or rule set")
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    "not a conversation, catalogue or rule set",
+                    code="not_library_file",
+                )
             )
             continue
         try:
@@ -113,7 +125,16 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
             report.problems.extend(exc.problems)
             continue
         if conv.id in report.conversations:
-            report.problems.append(Problem(str(path), 1, "id", f"id {conv.id!r} is used twice"))
+            report.problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    "id",
+                    f"id {conv.id!r} is used twice",
+                    code="id_used_twice",
+                    params={"id": conv.id},
+                )
+            )
         report.conversations[conv.id] = conv
         convs.append((path, conv, node))
 
@@ -126,6 +147,8 @@ def check_paths(paths: Iterable[Path], catalog_folder: Path | None = None) -> Ch
                         line_of(node, ["suggestions", i, "action"]),
                         f"suggestions.{i}.action",
                         f"unknown catalogue action {s.action!r}",
+                        code="unknown_action",
+                        params={"action": s.action},
                     )
                 )
     return report

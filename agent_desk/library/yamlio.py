@@ -35,7 +35,7 @@ def load_model(path: Path, model: type[M]) -> tuple[M, yaml.Node | None]:
     """Load and validate one YAML file as ``model``; raise DataFileError listing every problem."""
     data, node = read_yaml(path)
     if data is None:
-        raise DataFileError([Problem(str(path), None, "", "file is empty")])
+        raise DataFileError([Problem(str(path), None, "", "file is empty", code="file_empty")])
     try:
         return model.model_validate(data), node
     except ValidationError as exc:

@@ -189,7 +189,9 @@ EN_JSONL = "\n".join(
 
 
 def _check(path: Path) -> None:
-    checked = _cli("fixtures", "check", str(path))
+    checked = CliRunner().invoke(
+        main, ["fixtures", "check", str(path)], env={"AGENT_DESK_LANGUAGE": "en"}
+    )
     assert checked.exit_code == 0, checked.output
     assert "ok: 1 file(s), 1 conversation(s)" in checked.stdout
 

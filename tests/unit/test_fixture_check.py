@@ -1,8 +1,10 @@
 """`agent-desk fixtures check`: the shipped library passes; broken files fail usefully, one line per
-problem with file, line and field, and never a traceback."""
+problem with file, line and field, and never a traceback; in the ``language`` setting (Dutch by
+default), so tests that read English text ask for English."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,10 +32,11 @@ suggestions:
 """
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "agent_desk", "fixtures", "check", *args],
         capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "AGENT_DESK_LANGUAGE": lang},
     )  # fmt: skip
 
 
@@ -68,10 +71,20 @@ def test_catalog_has_thirty_bilingual_actions_across_all_kinds() -> None:
     }  # fmt: skip
 
 
-def test_cli_passes_on_the_library() -> None:
-    proc = _cli()
+@pytest.mark.parametrize(
+    ("lang", "ok"),
+    [
+        ("en", "ok: {files} file(s), {conversations} conversation(s)"),
+        ("nl", "in orde: {files} bestand(en), {conversations} gesprek(ken)"),
+    ],
+)
+def test_cli_passes_on_the_library(lang: str, ok: str) -> None:
+    report = check_paths([fixtures_dir()])
+    proc = _cli(lang=lang)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("ok:")
+    assert proc.stdout.strip() == ok.format(
+        files=report.files, conversations=len(report.conversations)
+    )
 
 
 def test_every_problem_is_reported_with_file_line_and_field(tmp_path: Path) -> None:
@@ -100,6 +113,54 @@ def test_unknown_action_is_a_cross_check_problem(tmp_path: Path) -> None:
     assert f"{bad}:13 [suggestions.0.action]: unknown catalogue action 'bank.care.nope'" in (
         proc.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", [
+            "{bad}:10 [utterances.1.speaker]: moet een van deze waarden zijn: 'customer', "
+            "'agent', 'system'",
+            "{bad}:4 [colour]: onbekend veld (controleer de spelling)",
+            "{empty}: het bestand is leeg",
+            "{twin}:1 [id]: id 'tiny' komt twee keer voor",
+            "{nope}:13 [suggestions.0.action]: onbekende actie 'bank.care.nope': die staat in "
+            "geen enkele catalogus",
+            "5 probleem/problemen in 4 bestand(en)",
+        ]),
+        ("en", [
+            "{bad}:10 [utterances.1.speaker]: must be one of these values: 'customer', "
+            "'agent', 'system'",
+            "{bad}:4 [colour]: unknown field (check the spelling)",
+            "{empty}: file is empty",
+            "{twin}:1 [id]: id 'tiny' is used twice",
+            "{nope}:13 [suggestions.0.action]: unknown catalogue action 'bank.care.nope'",
+            "5 problem(s) in 4 file(s)",
+        ]),
+    ],
+)  # fmt: skip
+def test_every_problem_and_the_summary_are_said_in_the_user_s_language(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    folder = tmp_path / "conversations"
+    folder.mkdir()
+    bad = folder / "broken.yaml"
+    bad.write_text(
+        GOOD.replace("speaker: customer", "speaker: klant").replace(
+            "lang: en", "lang: en\ncolour: blue"
+        )
+    )
+    empty = folder / "empty.yaml"
+    empty.write_text("")
+    nope = folder / "nope.yaml"
+    nope.write_text(GOOD.replace("bank.care.bereavement-support", "bank.care.nope"))
+    twin = folder / "twin.yaml"
+    twin.write_text(GOOD)
+    proc = _cli(str(folder), lang=lang)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    files = {"bad": bad, "empty": empty, "nope": nope, "twin": twin}
+    assert proc.stderr.splitlines() == [e.format(**files) for e in expected]
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,12 @@
-"""The CLI contracts, run as a user runs them: `agent-desk guard check`, `rules check/test`."""
+"""The CLI contracts, run as a user runs them: `agent-desk guard check`, `rules check/test`.
+
+Problems and summaries are said in the ``language`` setting (Dutch by default); tests that read
+English text ask for English."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +44,10 @@ REQUEST: dict[str, Any] = {
 }
 
 
-def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], stdin: str = "", lang: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"AGENT_DESK_LANGUAGE": lang} if lang else {})}
     return subprocess.run(
         [sys.executable, "-m", "agent_desk", *args],
         input=stdin,
@@ -48,7 +55,29 @@ def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         check=False,
+        env=env,
     )
+
+
+BROKEN_RULES = (
+    'id: x\nversion: "1"\nstatus: draft\nrules:\n'
+    "  - {id: a, dimension: trust, when: {customer.age: 80}, verdict: hold,"
+    " explain: {nl: a, en: b}}\n"
+    "  - {id: b, dimension: empathie, when: {brak: true}, verdict: hold,"
+    " explain: {nl: a, en: b}}\n"
+)
+
+#: A rule test the default rules fail twice over: the verdict, and a rule that does not fire.
+FAILING_TEST = """\
+cases:
+  - id: rouw-creditcard
+    lang: nl
+    conversation:
+      - customer: "Mijn moeder is vorige week overleden."
+    suggestion: {id: s-cc, title: Creditcard, kind: sales, customer_value: 0.3, org_value: 0.8}
+    expect: show
+    fires: [empathy.nope]
+"""
 
 
 def test_guard_check_answers_with_events_and_decisions() -> None:
@@ -114,32 +143,140 @@ def test_guard_check_with_a_broken_rule_file_says_why(tmp_path: Path) -> None:
     assert "bad.yaml" in out.stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "[rules[b].dimension]: onbekende dimensie 'empathie' (bedoelt u 'empathy'?)"),
+        ("en", "[rules[b].dimension]: unknown dimension 'empathie' (did you mean 'empathy'?)"),
+    ],
+)
+def test_guard_check_says_the_rule_file_s_problems_in_the_user_s_language(
+    tmp_path: Path, lang: str, line: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN_RULES, encoding="utf-8")
+    out = _run(["guard", "check", "--rules", str(bad)], json.dumps(REQUEST), lang=lang)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert f"{bad}:6 {line}" in out.stderr.splitlines()
+
+
 def test_rules_check_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        'id: x\nversion: "1"\nstatus: draft\nrules:\n'
-        "  - {id: a, dimension: trust, when: {customer.age: 80}, verdict: hold,"
-        " explain: {nl: a, en: b}}\n"
-        "  - {id: b, dimension: empathie, when: {brak: true}, verdict: hold,"
-        " explain: {nl: a, en: b}}\n",
-        encoding="utf-8",
-    )
-    out = _run(["rules", "check", str(bad)])
+    bad.write_text(BROKEN_RULES, encoding="utf-8")
+    out = _run(["rules", "check", str(bad)], lang="en")
     assert out.returncode == 1
     assert "protected attribute" in out.stderr
     assert "did you mean 'empathy'" in out.stderr
     assert "did you mean 'brake'" in out.stderr
-    assert "3 problem(s)" in out.stderr
+    lines = out.stderr.splitlines()
+    assert lines[1:] == [
+        f"{bad}:6 [rules[b].dimension]: unknown dimension 'empathie' (did you mean 'empathy'?)",
+        f"{bad}:6 [rules[b].when.brak]: unknown condition 'brak' (did you mean 'brake'?)",
+        f"3 problem(s) in {bad}",
+    ]
 
 
-def test_rules_check_accepts_the_default_rules() -> None:
-    out = _run(["rules", "check", str(DEFAULT_RULES)])
+def test_rules_check_says_every_problem_in_dutch_by_default(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN_RULES, encoding="utf-8")
+    out = _run(["rules", "check", str(bad)])  # no language set: Dutch, the default
+    assert out.returncode == 1
+    assert out.stdout == ""
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith(
+        f"{bad}:5 [rules[a].when.customer.age]: 'customer.age' is een beschermd kenmerk (leeftijd)."
+    )
+    assert lines[1:] == [
+        f"{bad}:6 [rules[b].dimension]: onbekende dimensie 'empathie' (bedoelt u 'empathy'?)",
+        f"{bad}:6 [rules[b].when.brak]: onbekende voorwaarde 'brak' (bedoelt u 'brake'?)",
+        f"3 probleem/problemen in {bad}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "ok"),
+    [
+        ("en", "ok: default {version} (published), {count} rules ({warn} warn, {dry} dry run)"),
+        ("nl", "in orde: default {version} (published), {count} regels ({warn} met alleen een "
+               "waarschuwing, {dry} in proefdraai)"),
+    ],
+)  # fmt: skip
+def test_rules_check_accepts_the_default_rules(lang: str, ok: str) -> None:
+    from guards.rules import load_rule_set
+
+    rules = load_rule_set(DEFAULT_RULES)
+    modes = [r.enforcement for r in rules.rules]
+    out = _run(["rules", "check", str(DEFAULT_RULES)], lang=lang)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("ok: default")
+    assert out.stdout.strip() == ok.format(
+        version=rules.version,
+        count=len(rules.rules),
+        warn=modes.count("warn"),
+        dry=modes.count("dry_run"),
+    )
 
 
 def test_rules_test_runs_cases_and_reports_coverage() -> None:
-    out = _run(["rules", "test"])
+    out = _run(["rules", "test"], lang="en")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "rule coverage 100%" in out.stdout
     assert "FAIL" not in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", [
+            "FOUT  rouw-creditcard ({tests}:2): verwacht show, maar het oordeel is hold; "
+            "regel empathy.nope sloeg niet aan",
+            "0 van 1 testgevallen geslaagd; regeldekking {coverage} ({covered} van {rules} regels)",
+            "regels die in geen enkele test aanslaan: ",
+        ]),
+        ("en", [
+            "FAIL  rouw-creditcard ({tests}:2): expected show, got hold; "
+            "rule empathy.nope did not fire",
+            "0/1 cases pass; rule coverage {coverage} ({covered}/{rules} rules)",
+            "rules no test makes fire: ",
+        ]),
+    ],
+)  # fmt: skip
+def test_a_failing_rule_test_is_said_in_the_user_s_language(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    from guards.rules import load_rule_set
+    from guards.ruletests import load_rule_tests, run_rule_tests
+
+    tests = tmp_path / "failing.tests.yaml"
+    tests.write_text(FAILING_TEST, encoding="utf-8")
+    rules = load_rule_set(DEFAULT_RULES)
+    report = run_rule_tests(rules, load_rule_tests(tests).cases)
+    covered = len(rules.rules) - len(report.uncovered)
+    out = _run(["rules", "test", "--rules", str(DEFAULT_RULES), "--tests", str(tests)], lang=lang)
+    assert out.returncode == 1
+    fail, summary, uncovered = out.stdout.splitlines()
+    parts = {"tests": tests, "coverage": f"{report.coverage:.0%}", "covered": covered,
+             "rules": len(rules.rules)}  # fmt: skip
+    assert fail == expected[0].format(**parts)
+    assert summary == expected[1].format(**parts)
+    assert uncovered == expected[2] + ", ".join(report.uncovered)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "[cases.0.expect.0]: moet een van deze waarden zijn: 'show', 'guide', 'hold', "
+               "'block'"),
+        ("en", "[cases.0.expect.0]: must be one of these values: 'show', 'guide', 'hold', "
+               "'block'"),
+    ],
+)  # fmt: skip
+def test_a_broken_rule_test_file_is_said_in_the_user_s_language(
+    tmp_path: Path, lang: str, line: str
+) -> None:
+    tests = tmp_path / "broken.tests.yaml"
+    tests.write_text(FAILING_TEST.replace("expect: show", "expect: mabye"), encoding="utf-8")
+    out = _run(["rules", "test", "--rules", str(DEFAULT_RULES), "--tests", str(tests)], lang=lang)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.splitlines() == [f"{tests}:7 {line}"]
