@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     """Show negated / hypothetical / someone else's / long-ago life events (dimmed) on the call
     screen. Off hides them; the guard ignores them either way."""
 
+    nlp_veto: bool = False
+    """Let the trained look-alike classifier (``nlp/veto.py``) set aside life events the rules
+    hear in utterances it scores as look-alikes ("die deal is dood"). Off by default: it cuts
+    false alarms by about two thirds but also misses some real events (docs/quality.md, "A
+    classifier veto"). Set-aside events stay on the detection (``set_aside``) but the guard
+    does not count them."""
+
     desk_id: str = Field(default="desk-1", max_length=64)
     """Identifies this desk in shared decision logs."""
 
@@ -144,7 +151,7 @@ def load_settings(**overrides: object) -> Settings:
 
     path = config_file()
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: invalid TOML: {exc}") from exc
     except ValidationError as exc:
@@ -156,3 +163,8 @@ def load_settings(**overrides: object) -> Settings:
                 f"{path} or AGENT_DESK_{field.upper()}: [{field}] {msg} (got {err.get('input')!r})"
             )
         raise SettingsError("\n".join(lines)) from exc
+    # The shared detector follows the settings (nlp.options is light: no spaCy import here).
+    from nlp import options
+
+    options.configure(veto=settings.nlp_veto)
+    return settings

@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nlp import options
 from nlp.langid import identify, other_language
 from nlp.types import CustomerWish, Lang, LifeEvent
+from nlp.veto import MODELS_DIR as VETO_MODELS_DIR
+from nlp.veto import Veto
 
 if TYPE_CHECKING:
     # spaCy is imported when the first pipeline is built, not when this module is: importing it
@@ -58,6 +61,9 @@ class Detection(BaseModel):
     truncated: bool = False
     #: The utterance carries a correction cue ("nee, ik bedoel ...", "no, it's my sister").
     correction: bool = False
+    #: Asserted events the opt-in classifier veto (:mod:`nlp.veto`) judged look-alikes: not in
+    #: ``events``, kept here so a screen or a log can still say what the rules heard.
+    set_aside: list[LifeEvent] = Field(default_factory=list)
 
     @property
     def asserted(self) -> list[LifeEvent]:
@@ -92,6 +98,7 @@ class Detector:
         *,
         prefilter: bool = True,
         model: bool | Path = USE_MODEL,
+        veto: bool | Path | None = None,
     ) -> None:
         self._data_dir = str(data_dir) if data_dir else ""
         #: Skip the pipeline for utterances that contain no pattern's anchor word (same results,
@@ -102,6 +109,14 @@ class Detector:
         self._model = "" if model is False else ("shipped" if model is True else str(model))
         self._pipelines: dict[str, Language] = {}
         self._lock = threading.Lock()
+        #: The classifier veto (:mod:`nlp.veto`): None follows ``nlp.options``, True uses the
+        #: shipped models, a folder holding ``veto-<lang>/`` others, False the rules alone.
+        if veto is None:
+            veto = options.veto_enabled()
+        self._veto_dir: Path | None = (
+            None if veto is False else (VETO_MODELS_DIR if veto is True else Path(veto))
+        )
+        self._vetoes: dict[str, Veto | None] = {}
 
     def pipeline(self, lang: Lang) -> Language:
         """The spaCy pipeline for ``lang``, built on first use (about a second)."""
@@ -118,6 +133,35 @@ class Detector:
         """Build the pipelines now (call it from a worker thread, not the UI thread)."""
         for lang in langs:
             self.pipeline(lang).make_doc("warm up")
+            self._veto(lang)
+
+    def _veto(self, lang: Lang) -> Veto | None:
+        """The language's classifier veto, loaded on first use; None when off or not shipped."""
+        if self._veto_dir is None:
+            return None
+        if lang not in self._vetoes:
+            with self._lock:
+                if lang not in self._vetoes:
+                    self._vetoes[lang] = Veto.load(self._veto_dir / f"veto-{lang}")
+        return self._vetoes[lang]
+
+    def _apply_veto(self, lang: Lang, texts: list[str], found: list[Detection]) -> list[Detection]:
+        """Set aside the asserted events of utterances the classifier scores as look-alikes."""
+        veto = self._veto(lang)
+        todo = [i for i, d in enumerate(found) if any(e.asserted for e in d.events)]
+        if veto is None or not todo:
+            return found
+        out = list(found)
+        for i, p in zip(todo, veto.probabilities([texts[i] for i in todo]), strict=True):
+            if p < veto.threshold:
+                d = found[i]
+                out[i] = d.model_copy(
+                    update={
+                        "events": [e for e in d.events if not e.asserted],
+                        "set_aside": [e for e in d.events if e.asserted],
+                    }
+                )
+        return out
 
     def language_of(self, text: str, lang: str | None = None) -> Lang:
         if lang in LANGS:
@@ -193,6 +237,16 @@ class Detector:
                     docs = model.pipe_docs(docs) if proc is model else [proc(d) for d in docs]
                 for (i, text, truncated, _), doc in zip(todo, docs, strict=True):
                     results[i] = _to_detection(doc, text, chosen, truncated)
+        if self._veto_dir is not None:
+            for chosen, group in groups.items():
+                idx = [i for i, _, _ in group]
+                vetted = self._apply_veto(
+                    chosen,
+                    [t for _, t, _ in group],
+                    [results[i] for i in idx],  # type: ignore[misc]
+                )
+                for i, d in zip(idx, vetted, strict=True):
+                    results[i] = d
         return [r for r in results if r is not None]
 
 
@@ -376,6 +430,14 @@ def _detection(
 
 _detector: Detector | None = None
 _detector_lock = threading.Lock()
+
+
+def reset_detector() -> None:
+    """Forget the shared detector: the next :func:`get_detector` builds one with the current
+    :mod:`nlp.options`."""
+    global _detector  # noqa: PLW0603 - the shared instance, see get_detector
+    with _detector_lock:
+        _detector = None
 
 
 def get_detector() -> Detector:

@@ -82,10 +82,13 @@ def load_fixture_items() -> dict[str, list[GoldItem]]:
     return out
 
 
-def _score(items: list[GoldItem], lang: str, model: bool = False) -> tuple[Report, list[Any]]:
-    from nlp.detector import Detector, get_detector
+def _score(
+    items: list[GoldItem], lang: str, model: bool = False, veto: bool = False
+) -> tuple[Report, list[Any]]:
+    from nlp.detector import Detector
 
-    detector = Detector(model=True) if model else get_detector()
+    # Rules alone unless asked, whatever the settings say: an evaluation names what it measures.
+    detector = Detector(model=model, veto=veto)
     detections = detector.detect_many([i.text for i in items], lang)
     return evaluate(items, detections), detections
 
@@ -141,23 +144,37 @@ def _print_errors(items: list[GoldItem], detections: list[Any]) -> None:
     help="Rules plus the trained spaCy model (nlp/models; off in the product, see "
     "docs/quality.md) instead of the rules alone.",
 )
-def nlp_cmd(split: str, as_json: bool, corpus: Path | None, show_errors: bool, model: bool) -> None:
+@click.option(
+    "--veto",
+    is_flag=True,
+    help="Rules with the trained look-alike classifier setting events aside (nlp/veto.py; the "
+    "setting nlp_veto, off by default).",
+)
+def nlp_cmd(
+    *, split: str, as_json: bool, corpus: Path | None, show_errors: bool, model: bool, veto: bool
+) -> None:
     """Precision/recall/F1 per event type, context-flag accuracy, hard negatives; per language."""
     if show_errors and split != "dev":
         raise click.UsageError("--show-errors is for the dev split only; the test split is frozen")
     folder = corpus or fixtures_dir() / "nlp-corpus"
-    result: dict[str, Any] = {"split": split, "model": model, "corpus": {}, "fixtures": {}}
+    result: dict[str, Any] = {
+        "split": split,
+        "model": model,
+        "veto": veto,
+        "corpus": {},
+        "fixtures": {},
+    }
     for lang, items in load_corpus(folder, split).items():
         if not items:
             continue
-        report, detections = _score(items, lang, model)
+        report, detections = _score(items, lang, model, veto)
         result["corpus"][lang] = report.to_dict()
         if not as_json:
             _print_report(f"[{lang}] corpus, {split} split", report)
         if show_errors:
             _print_errors(items, detections)
     for lang, items in load_fixture_items().items():
-        report, detections = _score(items, lang, model)
+        report, detections = _score(items, lang, model, veto)
         result["fixtures"][lang] = report.to_dict()
         if not as_json:
             _print_report(f"[{lang}] fixture conversations (customer turns)", report)

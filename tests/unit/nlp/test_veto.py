@@ -1,0 +1,104 @@
+"""The opt-in classifier veto (nlp/veto.py): what it sets aside, what it keeps, how it is
+switched on, and that a missing model leaves the rules alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nlp import options
+from nlp.detector import Detector, get_detector
+from nlp.veto import train
+
+
+@pytest.fixture(scope="module")
+def vetoed() -> Detector:
+    return Detector(veto=True)
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> Detector:
+    return Detector(veto=False)
+
+
+LOOK_ALIKES = [
+    (
+        "Het aantal scheidingen in onze straat is echt gek, maar goed, mijn factuur klopt niet.",
+        "nl",
+    ),
+    (
+        "Ik heb een artikel gelezen over mensen met schulden, maar ik bel over mijn wachtwoord.",
+        "nl",
+    ),
+    ("The divorce rate in my street is crazy, anyway, my bill is wrong.", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), LOOK_ALIKES)
+def test_look_alikes_the_rules_hear_are_set_aside(
+    vetoed: Detector, rules_only: Detector, text: str, lang: str
+) -> None:
+    heard = [e.type for e in rules_only.detect(text, lang).events if e.asserted]
+    assert heard, "the rules must hear something here, or this case tests nothing"
+    detection = vetoed.detect(text, lang)
+    assert [e for e in detection.events if e.asserted] == []
+    # set aside, not forgotten: what the rules heard is still there to show
+    assert [e.type for e in detection.set_aside] == heard
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        ("Mijn vader is vorige week overleden.", "nl", "bereavement"),
+        ("Ik ben mijn baan kwijt.", "nl", "job_loss"),
+        ("I was made redundant last month.", "en", "job_loss"),
+        ("My mum died last week.", "en", "bereavement"),
+    ],
+)
+def test_plain_events_are_kept(vetoed: Detector, text: str, lang: str, kind: str) -> None:
+    detection = vetoed.detect(text, lang)
+    assert [e.type.value for e in detection.events if e.asserted] == [kind]
+    assert detection.set_aside == []
+
+
+def test_a_missing_model_leaves_the_rules_alone(tmp_path: Path) -> None:
+    text, lang = LOOK_ALIKES[0]
+    detection = Detector(veto=tmp_path).detect(text, lang)
+    assert [e for e in detection.events if e.asserted]
+    assert detection.set_aside == []
+
+
+@pytest.fixture
+def veto_setting() -> Iterator[None]:
+    yield
+    options.configure(veto=False)
+
+
+@pytest.mark.usefixtures("veto_setting")
+def test_the_setting_switches_the_shared_detector(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent_desk.settings import load_settings
+
+    text, lang = LOOK_ALIKES[2]
+    assert get_detector().detect(text, lang).set_aside == []  # off by default
+    monkeypatch.setenv("AGENT_DESK_NLP_VETO", "true")
+    load_settings()
+    assert options.veto_enabled()
+    assert get_detector().detect(text, lang).set_aside != []
+    monkeypatch.setenv("AGENT_DESK_NLP_VETO", "false")
+    load_settings()
+    assert get_detector().detect(text, lang).set_aside == []
+
+
+def test_training_is_reproducible() -> None:
+    data = [
+        ("mijn vader is overleden", True),
+        ("ik ben ontslagen", True),
+        ("mijn pas is kwijt", False),
+        ("de app doet het niet", False),
+    ] * 5
+    a = train("nl", data).probabilities(["mijn moeder is overleden", "de app is kwijt"])
+    b = train("nl", data).probabilities(["mijn moeder is overleden", "de app is kwijt"])
+    assert a == b
+    assert a[0] > a[1]
