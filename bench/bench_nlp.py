@@ -56,8 +56,11 @@ def _percentile(sorted_ns: list[int], q: float) -> float:
 def run(quick: bool = False) -> dict[str, object]:
     n_batch = 1_000 if quick else 6_000
     n_latency = 300 if quick else 2_000
-    detector = Detector()
+    detector = Detector(veto=False)
     detector.warm_up()
+    # The opt-in classifier veto (nlp/veto.py), measured beside the rules alone.
+    vetoed = Detector(veto=True)
+    vetoed.warm_up()
     out: dict[str, object] = {"utterances_per_language": n_batch}
     for lang in LANGS:
         base = _texts(lang)
@@ -77,6 +80,14 @@ def run(quick: bool = False) -> dict[str, object]:
             detector.detect(text, lang)
             latencies.append(time.perf_counter_ns() - t0)
         latencies.sort()
+        vetoed.detect_many(batch[:200], lang)
+        veto_s = min(_timed(vetoed.detect_many, batch, lang) for _ in range(3))
+        veto_latencies: list[int] = []
+        for text in _repeat(base, n_latency):
+            t0 = time.perf_counter_ns()
+            vetoed.detect(text, lang)
+            veto_latencies.append(time.perf_counter_ns() - t0)
+        veto_latencies.sort()
         tok_rate = _rate(len(batch), tok_s)
         det_rate = _rate(len(batch), det_s)
         out[lang] = {
@@ -89,6 +100,9 @@ def run(quick: bool = False) -> dict[str, object]:
             "latency_ms_p50": _percentile(latencies, 0.50),
             "latency_ms_p99": _percentile(latencies, 0.99),
             "latency_ms_max": round(latencies[-1] / 1e6, 3),
+            "veto_detect_many_utt_per_s": _rate(len(batch), veto_s),
+            "veto_ratio_to_rules": round(det_s / veto_s, 3) if veto_s else None,
+            "veto_latency_ms_p99": _percentile(veto_latencies, 0.99),
         }
     return out
 
