@@ -1269,6 +1269,8 @@ class EventContext:
             nlp.vocab.strings.add(w) for w in data.not_genitive_after
         )
         self._subordinator_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subordinators)
+        self._possessive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.possessives)
+        self._adversative_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.adversatives)
         self._customer_roles: dict[EventType, frozenset[Role]] = {
             t: frozenset(r) for t, r in data.customer_roles.items()
         }
@@ -1292,7 +1294,11 @@ class EventContext:
         preposition it is a place or object ("bij mijn ouders"), after a genitive the owner
         ("van mijn schoonzus"; not "out of my parents' place")."""
         before = norm[start - 1] if start > 0 else None
-        prep = before in self._preposition_hashes
+        prep = before in self._preposition_hashes or (
+            before in self._possessive_hashes
+            and start > 1
+            and norm[start - 2] in self._adversative_hashes
+        )
         of = before in self._genitive_hashes and not (
             start > 1 and norm[start - 2] in self._not_genitive_hashes
         )
@@ -1353,19 +1359,14 @@ class EventContext:
                 applicable = _resolve_overlaps(
                     [t for t in triggers if not t.types or ev.type in t.types]
                 )
-            for t in applicable:
-                # "me" in the evidence ("hij slaat me") is the customer, whoever else is named
-                if t.category == Category.OTHER and _customer_in_evidence(ev, mentions):
-                    continue
-                if _in_scope(t, ev, scope_ends, sent_of, present):
-                    if t.category == Category.NEGATED:
-                        ev.negated = True
-                    elif t.category == Category.HYPOTHETICAL:
-                        ev.hypothetical = True
-                    elif t.category == Category.HISTORICAL:
-                        ev.historical = True
-                    else:
-                        ev.experiencer = "other"
+            household = _flag(
+                ev,
+                applicable,
+                mentions=mentions,
+                scope_ends=scope_ends,
+                sent_of=sent_of,
+                present=present,
+            )
             if ev.experiencer == "customer":
                 role = _governing_role(ev, mentions, terminators, sent_of)
                 if role in (Role.NONHUMAN, Role.PUBLIC):
@@ -1375,6 +1376,7 @@ class EventContext:
                 elif role == Role.OTHER or (
                     role in (Role.PARTNER, Role.FAMILY, Role.CHILD)
                     and role not in self._customer_roles.get(ev.type, frozenset())
+                    and not household
                 ):
                     ev.experiencer = "other"
         return [ev for ev in events if not ev.dropped], correction
@@ -1453,6 +1455,48 @@ def _in_scope(
 _OUTSIDERS = (Role.OTHER, Role.PUBLIC, Role.NONHUMAN)
 
 
+def _flag(
+    ev: EventHit,
+    triggers: list[_Trigger],
+    *,
+    mentions: list[_Mention],
+    scope_ends: set[int],
+    sent_of: list[int],
+    present: set[int],
+) -> bool:
+    """Set the flags of ``ev`` from the triggers in whose scope it lies; return whether a
+    household trigger covers it."""
+    household = False
+    for t in triggers:
+        # "me" in the evidence ("hij slaat me") is the customer, whoever else is named;
+        # "ik ben werkloos, ... mijn zoon, die alleen woont": the customer said it of
+        # themselves, whatever a later clause says of someone else
+        if t.category == Category.OTHER and (
+            _customer_in_evidence(ev, mentions)
+            or (t.across_clauses and _said_of_self(ev, mentions))
+        ):
+            continue
+        if _in_scope(t, ev, scope_ends, sent_of, present):
+            if t.category == Category.HOUSEHOLD:
+                household = True
+            elif t.category == Category.NEGATED:
+                ev.negated = True
+            elif t.category == Category.HYPOTHETICAL:
+                ev.hypothetical = True
+            elif t.category == Category.HISTORICAL:
+                ev.historical = True
+            else:
+                ev.experiencer = "other"
+    return household
+
+
+def _said_of_self(ev: EventHit, mentions: list[_Mention]) -> bool:
+    """The customer is the subject right before the evidence ("ik ben werkloos", "I'm
+    unemployed"): the nearest person, at most one word before it, is SELF."""
+    near = [m for m in mentions if m.end <= ev.start and ev.start - m.end <= 1]
+    return bool(near) and near[-1].role == Role.SELF
+
+
 def _customer_in_evidence(ev: EventHit, mentions: list[_Mention]) -> bool:
     """The customer is named inside the evidence itself ("slaat me", "left me")."""
     return any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions)
@@ -1521,6 +1565,8 @@ def _governing_role(
             for m in mentions
             if not m.prep
             and m.start >= ev.end
+            # the person named after a birth is the baby: "een kleintje bijgekomen, een jongen"
+            and not (ev.type == EventType.NEW_CHILD and m.role == Role.OTHER)
             and sent_of[m.start] == sent
             and m.start - ev.end <= PERSON_REACH_AFTER
             and _clear(ev.end, m.start, terminators)

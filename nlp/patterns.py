@@ -195,6 +195,9 @@ class Category(StrEnum):
     OTHER = "other"
     #: Looks like a trigger but is not one ("niet alleen", "no doubt"); swallows the real one.
     PSEUDO = "pseudo"
+    #: The relative the event is about lives with the customer ("..., he lives with us now"):
+    #: their situation is the household's, so the customer's (the guideline's household rule).
+    HOUSEHOLD = "household"
 
 
 class Direction(StrEnum):
@@ -276,6 +279,10 @@ class ContextFile(_Strict):
     #: A genitive right after one of these is part of a compound preposition, not a genitive
     #: ("moved out of my parents' place", "because of my father").
     not_genitive_after: list[str] = []
+    #: Possessive words, and the prepositions that make the person after them an opponent,
+    #: not whom the event is about: "a restraining order against my ex", "tegen mijn ex".
+    possessives: list[str] = []
+    adversatives: list[str] = []
     #: Words that open a clause inside a phrase ("from when I lived there", "die ik ken"): the
     #: customer named right after one is that clause's subject, not the event's.
     subordinators: list[str] = []

@@ -534,3 +534,108 @@ def test_round_11_families(
 )
 def test_round_11_look_alikes(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A relative who lives with the customer is household, said in a later clause.
+        (
+            "I look after my father since his stroke, he lives with us now.",
+            "en",
+            [("caring",), ("illness",)],
+        ),
+        (
+            "Mijn schoonvader is ontslagen, hij woont sinds de zomer bij ons in.",
+            "nl",
+            [("job_loss",)],
+        ),
+        # The customer said it of themselves; a later clause about someone else does not move it.
+        (
+            "I'm unemployed since the shop closed, and my daughter, who lives on her own, "
+            "is in debt too.",
+            "en",
+            [("job_loss",), ("financial_difficulty", "other")],
+        ),
+        # "Against my ex": the ex is the one the order is against, the customer is protected.
+        (
+            "There's a restraining order against my ex-partner now.",
+            "en",
+            [("domestic_abuse",)],
+        ),
+        # Someone else's relative, someone's client, a club's coach.
+        (
+            "Mijn collega wordt volgens mij door haar man geslagen.",
+            "nl",
+            [("domestic_abuse", "other")],
+        ),
+        ("Een cliënte van ons wordt thuis mishandeld.", "nl", [("domestic_abuse", "other")]),
+        # Writing about it, asking in general.
+        (
+            "Ik schrijf een artikel over scheiden en geld, hoe regelen jullie dat?",
+            "nl",
+            [("separation", "other")],
+        ),
+        (
+            "I'm a reporter working on a piece about people in debt.",
+            "en",
+            [("financial_difficulty", "other")],
+        ),
+        # Long ago: a decade named, a war.
+        (
+            "Mijn opa is eind jaren zeventig ontslagen.",
+            "nl",
+            [("job_loss", "other", "historical")],
+        ),
+        # A dismissal because of retirement is retirement.
+        ("Mijn ontslag wegens pensionering gaat in per 1 mei.", "nl", [("retirement",)]),
+        ("My grandfather died in the war.", "en", [("bereavement", "historical")]),
+        # "Now that" states a fact, whatever wish came before.
+        (
+            "We want to redo the kitchen now that I've stopped working after forty years.",
+            "en",
+            [("retirement",)],
+        ),
+        # Wording.
+        ("Er is een kleintje bijgekomen, een jongen.", "nl", [("new_child",)]),
+        ("Mijn functie is bij de reorganisatie komen te vervallen.", "nl", [("job_loss",)]),
+        ("Ik sta sinds maart onder bewind.", "nl", [("financial_difficulty",)]),
+        ("Ik ga in juni op pensioen.", "nl", [("retirement",)]),
+        ("Mijn man is er sinds de zomer niet meer.", "nl", [("bereavement",)]),
+        ("Ik heb hem eruit gezet na die ruzie.", "nl", [("separation",)]),
+        ("Hij heeft me bij de keel gegrepen.", "nl", [("domestic_abuse",)]),
+        ("We eloped last month.", "en", [("marriage",)]),
+        ("Since my husband walked out I pay everything alone.", "en", [("separation",)]),
+        ("My mum went in her sleep on Friday.", "en", [("bereavement",)]),
+        ("I was retrenched in May.", "en", [("job_loss",)]),
+        ("My employer has filed for bankruptcy.", "en", [("job_loss",)]),
+        ("I sort out his insulin every morning.", "en", [("caring",)]),
+    ],
+)
+def test_round_12_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Het is mijn eigen schuld, ik heb het verkeerde nummer ingetikt.", "nl"),
+        ("Ik loop al maanden zwanger van het idee om over te stappen.", "nl"),
+        ("Ik verzorg de ledenadministratie van onze voetbalclub.", "nl"),
+        ("Ik doe vrijwilligerswerk bij de voedselbank.", "nl"),
+        ("Feyenoord heeft de trainer ontslagen.", "nl"),
+        ("Dat is echt ziek, die nieuwe bundel.", "nl"),
+        ("Mijn kamerplant is dood.", "nl"),
+        ("We are separating the paper and the plastic.", "en"),
+        ("I can't manage the stairs anymore since my knee op, so about the stairlift.", "en"),
+        ("My wife is expecting a parcel from you.", "en"),
+        ("I want to cancel the pregnancy yoga add-on.", "en"),
+        ("Why is there a deceased tick box on this form?", "en"),
+        ("My son's Minecraft villager died.", "en"),
+        ("The card terminal in my shop died again.", "en"),
+    ],
+)
+def test_round_12_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
