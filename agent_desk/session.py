@@ -7,11 +7,18 @@ judged suggestions back, report the agent's reactions.
 
 Fail closed: if detection, the NBA source or the guard fails or times out, no suggestion is
 returned unjudged; the step carries a one-line problem instead.
+
+Set aside, not forgotten: with the opt-in classifier veto (setting ``nlp_veto``), the events the
+rules heard as asserted but the classifier judged look-alikes (``Detection.set_aside``) travel
+in their own list (``Step.set_aside``, :attr:`CallSession.set_aside`), so a screen can show what
+was heard and set aside. They never enter the guard's state, the NBA request or
+:meth:`CallSession.asserted_event_types`: nothing counts them as the customer's events.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +30,7 @@ from guards.engine import Guard
 from guards.rules import RuleSet
 from guards.state import ObservedWish, SessionBuilder, SessionState
 from guards.types import Decision, Suggestion, Verdict
-from nlp.conversation import ConversationTracker
+from nlp.conversation import ConversationTracker, ObservedEvent
 from nlp.detector import Detection, Detector, get_detector
 from nlp.types import Lang, LifeEvent, Utterance
 
@@ -47,6 +54,8 @@ class Step:
     utterance: Utterance
     lang: Lang
     events: tuple[LifeEvent, ...] = ()
+    #: Asserted events the classifier veto set aside as look-alikes: shown, never counted.
+    set_aside: tuple[LifeEvent, ...] = ()
     #: Every active suggestion, (re-)judged against the state after this utterance.
     judged: tuple[Judged, ...] = ()
     problems: tuple[str, ...] = ()
@@ -61,6 +70,11 @@ class Step:
             "text": u.text,
             "lang": self.lang,
             "events": [e.model_dump(mode="json") for e in self.events],
+            **(
+                {"set_aside": [e.model_dump(mode="json") for e in self.set_aside]}
+                if self.set_aside
+                else {}
+            ),
             "decisions": [
                 {
                     "suggestion_id": j.suggestion.id,
@@ -98,6 +112,10 @@ class CallSession:
         self._active: dict[str, Suggestion] = {}
         self._declined: list[Suggestion] = []
         self._last_decided: dict[str, tuple[Verdict, tuple[str, ...]]] = {}
+        #: What the classifier veto set aside, per customer utterance id (a final after partials
+        #: replaces what that id said before, as in the tracker).
+        self._set_aside: dict[str, tuple[LifeEvent, ...]] = {}
+        self._set_aside_lock = threading.Lock()
         self.emergency_brake = False
         self.disclosure_acknowledged = False
         self.question_handled = False
@@ -130,10 +148,27 @@ class CallSession:
             state = state.model_copy(update={"wishes": (*state.wishes, wish)})
         return state
 
+    @property
+    def set_aside(self) -> list[ObservedEvent]:
+        """Events the rules heard as asserted and the classifier veto set aside, in call order:
+        for screens that show what was heard; the guard never sees them."""
+        with self._set_aside_lock:
+            return [
+                ObservedEvent(event=e, utterance_id=uid)
+                for uid, events in self._set_aside.items()
+                for e in events
+            ]
+
     # -- the pipeline --------------------------------------------------------------------------
     def hear(self, utterance: Utterance) -> Detection:
         """Run the NLP layer on one utterance (CPU-bound: call from a worker thread in a UI)."""
-        return self._builder.observe(utterance)
+        detection = self._builder.observe(utterance)
+        if utterance.speaker == "customer":
+            with self._set_aside_lock:
+                self._set_aside.pop(utterance.id, None)
+                if detection.set_aside:
+                    self._set_aside[utterance.id] = tuple(detection.set_aside)
+        return detection
 
     def judge_active(self) -> tuple[Judged, ...]:
         """Judge every active suggestion against the current state; fail closed per suggestion."""
@@ -198,6 +233,7 @@ class CallSession:
                     utterance=u,
                     lang=detection.lang if u.speaker == "customer" else self.lang,
                     events=tuple(detection.events),
+                    set_aside=tuple(detection.set_aside),
                     judged=judged if last else (),
                     problems=tuple(problems) if last else (),
                 )
@@ -206,7 +242,8 @@ class CallSession:
 
     def asserted_event_types(self) -> list[str]:
         """The customer's own life-event types heard so far (public identifiers): what a decision
-        row records beside the verdict, never the words that were said."""
+        row records beside the verdict, never the words that were said. Events the classifier
+        veto set aside are not among them (see :attr:`set_aside`)."""
         return [o.event.type.value for o in self._tracker.asserted]
 
     def new_decisions(self, judged: Sequence[Judged]) -> list[Judged]:

@@ -335,8 +335,10 @@ class CallScreen(Screen[None]):
         self.query_one(Transcript).show_many([(s.utterance, s.events) for s in steps])
         chips = self.query_one(EventChips)
         for step in steps:
-            if step.events and step.utterance.speaker == "customer":
-                chips.add_events(step.utterance.id, step.utterance.text, step.events)
+            if (step.events or step.set_aside) and step.utterance.speaker == "customer":
+                chips.add_events(
+                    step.utterance.id, step.utterance.text, step.events, step.set_aside
+                )
         judged = next((s.judged for s in reversed(steps) if s.judged), ())
         if judged and message.judged_at != self._agent_seq:
             # The agent acted, or a supervisor's rules arrived, after these were judged and

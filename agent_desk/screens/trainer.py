@@ -611,11 +611,14 @@ class TrainerScreen(Screen[None]):
         """Show what the NLP layer heard at step ``upto`` (0-based) and the guard's view of it."""
         step = self.steps[upto]
         chips = self.query_one(EventChips)
-        if step.events and step.utterance.speaker == "customer":
-            chips.add_events(step.utterance.id, step.utterance.text, step.events)
+        if (step.events or step.set_aside) and step.utterance.speaker == "customer":
+            chips.add_events(step.utterance.id, step.utterance.text, step.events, step.set_aside)
         self.query_one(GuardSawPanel).show_view(
-            GuardView(step.utterance, step.lang, step.events, counted, step.judged, withheld)
-        )
+            GuardView(
+                step.utterance, step.lang, step.events, counted, step.judged, withheld,
+                set_aside=step.set_aside,
+            )
+        )  # fmt: skip
 
     def _ask_next(self) -> None:
         if not self.open_questions:
@@ -655,8 +658,10 @@ class TrainerScreen(Screen[None]):
             step = self.steps[i]
             transcript.show(step.utterance, step.events)  # type: ignore[attr-defined]
             chips = self.query_one(EventChips)
-            if step.events and step.utterance.speaker == "customer":
-                chips.add_events(step.utterance.id, step.utterance.text, step.events)
+            if (step.events or step.set_aside) and step.utterance.speaker == "customer":
+                chips.add_events(
+                    step.utterance.id, step.utterance.text, step.events, step.set_aside
+                )
         self._revealed_upto = len(self.steps)
         if self.steps:
             step = self.steps[-1]
@@ -664,7 +669,7 @@ class TrainerScreen(Screen[None]):
             self.query_one(GuardSawPanel).show_view(
                 GuardView(
                     step.utterance, step.lang, step.events, getattr(self, "_counted", ()),
-                    step.judged, still,
+                    step.judged, still, set_aside=step.set_aside,
                 )
             )  # fmt: skip
 

@@ -2,8 +2,11 @@
 
 Asserted events (the customer's own, current situation) are plain chips; negated, hypothetical,
 someone else's and long-ago events are dimmed with the qualifier spelled out, or hidden when the
-``show_qualified_events`` setting is off. Every chip shows the words that triggered it (the
-evidence span, quoted, shortened when long); hovering it shows the whole utterance.
+``show_qualified_events`` setting is off. Events the opt-in classifier veto set aside as
+look-alikes (heard by the rules, probably not about the customer) are shown the same way, marked
+so, and hidden with the qualified ones; the guard does not count them either. Every chip shows
+the words that triggered it (the evidence span, quoted, shortened when long); hovering it shows
+the whole utterance.
 
 One chip per event type and qualifiers: a customer who mentions the death again later in a long
 call does not grow a second chip; the chip counts the mentions ("×3") and shows the latest words.
@@ -47,17 +50,18 @@ def evidence_words(event: LifeEvent) -> str:
     return words
 
 
-ChipKey = tuple[str, bool, bool, str, bool]
+ChipKey = tuple[str, bool, bool, str, bool, bool]
 
 
-def chip_key(event: LifeEvent) -> ChipKey:
-    """Mentions with the same type and qualifiers share a chip."""
+def chip_key(event: LifeEvent, set_aside: bool = False) -> ChipKey:
+    """Mentions with the same type and qualifiers (set aside or not) share a chip."""
     return (
         event.type.value,
         event.negated,
         event.hypothetical,
         event.experiencer,
         event.historical,
+        set_aside,
     )
 
 
@@ -70,9 +74,16 @@ class EventChip(Static, can_focus=True):
     EventChip:focus { background: $accent; color: $text; text-style: bold; }
     """
 
-    def __init__(self, event: LifeEvent, utterance_text: str, lang: Lang) -> None:
-        super().__init__(markup=False, classes="" if event.asserted else "-qualified")
+    def __init__(
+        self, event: LifeEvent, utterance_text: str, lang: Lang, set_aside: bool = False
+    ) -> None:
+        classes = "" if event.asserted else "-qualified"
+        if set_aside:  # asserted by the rules, but probably not about the customer
+            classes = "-qualified -set-aside"
+        super().__init__(markup=False, classes=classes)
         self.lang: Lang = lang
+        #: The classifier veto set this event aside: shown dimmed, not counted by the guard.
+        self.set_aside = set_aside
         self.mentions = 0
         self.mentioned(event, utterance_text)
 
@@ -82,12 +93,17 @@ class EventChip(Static, can_focus=True):
         self.event = event
         self.evidence = utterance_text
         self._show()
-        self.tooltip = Text(t("events.from", self.lang, text=utterance_text[:300]))
+        tip = t("events.from", self.lang, text=utterance_text[:300])
+        if self.set_aside:
+            tip = f"{tip}\n{t('events.set_aside_note', self.lang)}"
+        self.tooltip = Text(tip)
 
     def _show(self, focused: bool | None = None) -> None:
         event = self.event
         label = t(f"event.{event.type.value}", self.lang)
         quals = qualifiers(event, self.lang)
+        if self.set_aside:
+            quals.append(t("events.set_aside", self.lang))
         if quals:
             label = f"{label} ({', '.join(quals)})"
         if self.mentions > 1:
@@ -120,25 +136,35 @@ class EventChips(Vertical):
         self.border_title = t("events.title", lang)
         self._chips: dict[ChipKey, EventChip] = {}
         #: Mentions already counted, so a replayed step is not counted twice.
-        self._heard: set[tuple[str, str, int]] = set()
+        self._heard: set[tuple[str, str, int, bool]] = set()
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text(t("events.none", self.lang)), id="chips-empty")
 
-    def add_events(self, utterance_id: str, text: str, events: Sequence[LifeEvent]) -> None:
-        for ev in events:
-            if not ev.asserted and not self.show_qualified:
+    def add_events(
+        self,
+        utterance_id: str,
+        text: str,
+        events: Sequence[LifeEvent],
+        set_aside: Sequence[LifeEvent] = (),
+    ) -> None:
+        """Chips for what one customer utterance said: ``events`` as heard, and ``set_aside``
+        (what the classifier veto judged look-alikes) dimmed and marked."""
+        heard = [(ev, False) for ev in events] + [(ev, True) for ev in set_aside]
+        for ev, aside in heard:
+            if (aside or not ev.asserted) and not self.show_qualified:
                 continue
-            mention = (utterance_id, ev.type.value, ev.start)
+            mention = (utterance_id, ev.type.value, ev.start, aside)
             if mention in self._heard:
                 continue
             self._heard.add(mention)
-            chip = self._chips.get(chip_key(ev))
+            key = chip_key(ev, aside)
+            chip = self._chips.get(key)
             if chip is not None:
                 chip.mentioned(ev, text)
                 continue
             self.query_one("#chips-empty").display = False
-            chip = self._chips[chip_key(ev)] = EventChip(ev, text, self.lang)
+            chip = self._chips[key] = EventChip(ev, text, self.lang, set_aside=aside)
             self.mount(chip)
 
     @property

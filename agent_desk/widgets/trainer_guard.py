@@ -1,6 +1,7 @@
 """The trainer's side panel "What the guard saw": for one moment of a replayed call, the language
 the NLP layer detected, each life event with its evidence words, its context flags and whether
-it counts, and for each judged suggestion the verdict with every rule that fired.
+it counts (events the opt-in classifier veto set aside are listed too, as heard and not
+counted), and for each judged suggestion the verdict with every rule that fired.
 
 It shows a :class:`GuardView` the screen builds from the pipeline's step; it never runs the
 pipeline itself. Customer words are untrusted text: everything is built as ``rich.text.Text``.
@@ -36,6 +37,8 @@ class GuardView:
     judged: tuple[Judged, ...]
     #: Suggestion ids whose verdict the trainee has not been shown yet (an open quiz question).
     withheld: frozenset[str] = frozenset()
+    #: Events in this utterance the classifier veto set aside as look-alikes (not counted).
+    set_aside: tuple[LifeEvent, ...] = ()
 
 
 def _names(events: Sequence[EventType], lang: Lang) -> str:
@@ -53,19 +56,26 @@ def render_view(view: GuardView, lang: Lang) -> Text:
         style="bold",
     )
     out.append(f"\n\n{t('trainer.guard.events', lang)}", style="underline")
-    if not view.events:
+    if not view.events and not view.set_aside:
         out.append(f"\n  {t('trainer.guard.no_events', lang)}", style="dim")
-    for ev in view.events:
+    heard = [(ev, False) for ev in view.events] + [(ev, True) for ev in view.set_aside]
+    for ev, aside in heard:
         out.append("\n• ")
         out.append(t(f"event.{ev.type.value}", lang), style="bold")
         out.append("  ")
         out.append(t("trainer.guard.evidence", lang, text=ev.text[:MAX_EVIDENCE_CHARS]))
         flags = qualifiers(ev, lang)
+        if aside:
+            flags.append(t("events.set_aside", lang))
         if flags:
             out.append("  ")
             out.append(f"({', '.join(flags)})", style="italic")
-        verdict = "trainer.guard.counts" if ev.asserted else "trainer.guard.not_counts"
-        out.append(f"\n  → {t(verdict, lang)}", style="" if ev.asserted else "dim")
+        counts = ev.asserted and not aside
+        if aside:
+            verdict = "trainer.guard.set_aside"
+        else:
+            verdict = "trainer.guard.counts" if counts else "trainer.guard.not_counts"
+        out.append(f"\n  → {t(verdict, lang)}", style="" if counts else "dim")
     out.append(f"\n\n{t('trainer.guard.counted_so_far', lang, events=_names(view.counted, lang))}")
     out.append(f"\n\n{t('trainer.guard.suggestions', lang)}", style="underline")
     if not view.judged:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from rich.color import Color, ColorSystem
@@ -13,6 +13,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from agent_desk.screens.call import CallScreen
+from nlp import options
 
 
 async def wait_for_steps(pilot: Pilot[None], count: int, timeout_s: float = 30.0) -> CallScreen:
@@ -30,6 +31,17 @@ async def wait_for_steps(pilot: Pilot[None], count: int, timeout_s: float = 30.0
 @pytest.fixture
 def steps() -> Callable[[Pilot[None], int], Awaitable[CallScreen]]:
     return wait_for_steps
+
+
+@pytest.fixture
+def classifier_veto() -> Iterator[None]:
+    """The opt-in classifier veto on for one test (settings with ``nlp_veto=True`` keep it on),
+    and off again after it, so later tests share the default detector."""
+    options.configure(veto=True)
+    try:
+        yield
+    finally:
+        options.configure(veto=False)
 
 
 def shown(app: App[None], region: Region) -> list[Strip]:

@@ -313,6 +313,65 @@ async def test_blocked_counter_says_how_to_hide_them_again(steps: Steps) -> None
             assert hidden in "".join(shown_text(pilot.app, count))
 
 
+#: The rules hear a separation in it ("scheidingen"); the classifier veto sets it aside.
+LOOK_ALIKE = (
+    "Het aantal scheidingen in onze straat is echt gek, maar goed, mijn factuur klopt niet."
+)
+
+
+class OfferSource(NBASource):
+    """A decisioning service that offers a loan, keeping the life events it was told of."""
+
+    name = "offers"
+
+    def __init__(self) -> None:
+        self.events: list[frozenset[EventType]] = []
+
+    async def propose(self, context: NBAContext) -> list[Suggestion]:
+        self.events.append(context.events)
+        return [
+            Suggestion(id="loan", title="Lening", kind="sales", customer_value=0.5, org_value=0.6)
+        ]
+
+
+@pytest.mark.usefixtures("classifier_veto")
+async def test_an_event_the_classifier_set_aside_is_shown_dimmed_and_never_counted(
+    steps: Steps,
+) -> None:
+    source = OfferSource()
+    app = AgentDeskApp(
+        settings=load_settings(nlp_veto=True), conversation=_conv([("customer", LOOK_ALIKE)]),
+        speed=None, nba=source,
+    )  # fmt: skip
+    async with app.run_test(size=(130, 30)) as pilot:
+        screen = await steps(pilot, 1)
+        (chip,) = screen.query(EventChip)
+        # Heard, and marked as probably not about the customer, dimmed like a qualified event.
+        assert str(chip.content) == "Scheiding (waarschijnlijk niet over de klant) · “scheidingen”"
+        assert chip.has_class("-qualified")
+        assert chip.has_class("-set-aside")
+        assert "classifier" in str(chip.tooltip)
+        assert "waarschijnlijk niet over de klant" in "".join(shown_text(app, chip))
+        # The guard does not count it: the loan is not held for a separation.
+        assert screen.session.asserted_event_types() == []
+        assert source.events == [frozenset()]
+        (card,) = screen.query(SuggestionCard)
+        assert card.decision.verdict is Verdict.SHOW
+
+
+@pytest.mark.usefixtures("classifier_veto")
+async def test_an_event_set_aside_is_hidden_with_the_qualified_ones(steps: Steps) -> None:
+    app = AgentDeskApp(
+        settings=load_settings(nlp_veto=True, show_qualified_events=False),
+        conversation=_conv([("customer", LOOK_ALIKE)]), speed=None,
+    )  # fmt: skip
+    async with app.run_test(size=(130, 30)) as pilot:
+        screen = await steps(pilot, 1)
+        assert screen.session.set_aside  # heard and set aside, but not shown
+        assert not list(screen.query(EventChip))
+        assert screen.query_one("#chips-empty").display
+
+
 class FlakySource(NBASource):
     """A decisioning service that misses the first utterance and answers after that."""
 

@@ -290,6 +290,42 @@ async def test_negated_event_is_explained_as_not_counting(tmp_path: Path) -> Non
         assert "does not count" in panel.text
 
 
+LOOK_ALIKE_CALL = """\
+id: nl-kort-buurt
+title: "Kort: scheidingen in de straat"
+lang: nl
+org: bank
+difficulty: hard
+utterances:
+  - {id: u1, t: 0.0, speaker: agent, text: "Goedemiddag, waarmee kan ik u helpen?"}
+  - id: u2
+    t: 3.0
+    speaker: customer
+    text: "Het aantal scheidingen in onze straat is echt gek, maar goed, mijn factuur klopt niet."
+"""
+
+
+@pytest.mark.usefixtures("classifier_veto")
+async def test_an_event_the_classifier_set_aside_is_listed_as_heard_and_not_counted(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "nl-kort-buurt.yaml").write_text(LOOK_ALIKE_CALL, encoding="utf-8")
+    settings = load_settings(language="nl", user="trainee-anna", nlp_veto=True)
+    app = TrainerApp(settings=settings, store=TrainingStore(tmp_path / "training"), folder=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
+        screen = await _open(pilot, "nl-kort-buurt")
+        await _step_to(pilot, screen, 2)
+        text = screen.query_one(GuardSawPanel).text
+        assert "Scheiding  gehoord in “scheidingen”  (waarschijnlijk niet over de klant)" in text
+        assert "gehoord door de regels, door de classifier terzijde gelegd: telt niet mee" in text
+        assert "Telt tot nu toe mee voor de guard: geen" in text
+        (chip,) = screen.query(EventChip)
+        assert chip.has_class("-set-aside")
+
+
 async def test_speed_keys_work_as_the_toolbar_shows_them(library: Path, tmp_path: Path) -> None:
     async with _app(library, tmp_path).run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen))
