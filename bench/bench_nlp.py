@@ -74,20 +74,10 @@ def run(quick: bool = False) -> dict[str, object]:
         tok_s = min(_timed(_tokenize, pipe, batch) for _ in range(3))
         det_s = min(_timed(detector.detect_many, batch, lang) for _ in range(3))
         auto_s = _timed(detector.detect_many, batch)
-        latencies: list[int] = []
-        for text in _repeat(base, n_latency):
-            t0 = time.perf_counter_ns()
-            detector.detect(text, lang)
-            latencies.append(time.perf_counter_ns() - t0)
-        latencies.sort()
+        latencies = _latencies(detector, _repeat(base, n_latency), lang)
         vetoed.detect_many(batch[:200], lang)
         veto_s = min(_timed(vetoed.detect_many, batch, lang) for _ in range(3))
-        veto_latencies: list[int] = []
-        for text in _repeat(base, n_latency):
-            t0 = time.perf_counter_ns()
-            vetoed.detect(text, lang)
-            veto_latencies.append(time.perf_counter_ns() - t0)
-        veto_latencies.sort()
+        veto_latencies = _latencies(vetoed, _repeat(base, n_latency), lang)
         tok_rate = _rate(len(batch), tok_s)
         det_rate = _rate(len(batch), det_s)
         out[lang] = {
@@ -104,6 +94,17 @@ def run(quick: bool = False) -> dict[str, object]:
             "veto_ratio_to_rules": round(det_s / veto_s, 3) if veto_s else None,
             "veto_latency_ms_p99": _percentile(veto_latencies, 0.99),
         }
+    return out
+
+
+def _latencies(detector: Detector, texts: list[str], lang: Lang) -> list[int]:
+    """Sorted nanoseconds per single-utterance ``detect`` call."""
+    out: list[int] = []
+    for text in texts:
+        t0 = time.perf_counter_ns()
+        detector.detect(text, lang)
+        out.append(time.perf_counter_ns() - t0)
+    out.sort()
     return out
 
 
