@@ -8,6 +8,7 @@ Each setting is documented where it is declared; ``agent-desk config`` prints th
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from guards.yamlsrc import Problem, pydantic_parts
 
 APP_NAME = "agent-desk"
 
@@ -140,7 +143,13 @@ class Settings(BaseSettings):
 
 
 class SettingsError(Exception):
-    """The settings file or environment is invalid; the message names file and field."""
+    """The settings file or environment is invalid; the message names file and field (in
+    English). ``problems`` says it for translation (``agent_desk.cli.language.settings_error``):
+    one per setting (``field``, with ``got`` among its params), or one ``invalid_toml``."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -153,16 +162,22 @@ def load_settings(**overrides: object) -> Settings:
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: invalid TOML: {exc}") from exc
+        toml = Problem(str(path), None, "", f"invalid TOML: {exc}", "invalid_toml", str(exc))
+        raise SettingsError(f"{path}: invalid TOML: {exc}", [toml]) from exc
     except ValidationError as exc:
         lines = []
+        problems = []
         for err in exc.errors(include_url=False):
             field = ".".join(str(p) for p in err["loc"])
-            msg = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
-            lines.append(
-                f"{path} or AGENT_DESK_{field.upper()}: [{field}] {msg} (got {err.get('input')!r})"
-            )
-        raise SettingsError("\n".join(lines)) from exc
+            unknown = err["type"] == "extra_forbidden"
+            msg = "unknown setting" if unknown else err["msg"]
+            got = repr(err.get("input"))
+            lines.append(f"{path} or AGENT_DESK_{field.upper()}: [{field}] {msg} (got {got})")
+            code, params, detail = pydantic_parts(err)
+            code = "unknown_setting" if unknown else code
+            params = {**params, "got": got}
+            problems.append(Problem(str(path), None, field, msg, code, detail, params=params))
+        raise SettingsError("\n".join(lines), problems) from exc
     # The shared detector follows the settings (nlp.options is light: no spaCy import here).
     from nlp import options
 

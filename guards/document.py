@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from guards.engine import Guard
 from guards.state import SessionBuilder
 from guards.types import Decision, Suggestion
+from guards.yamlsrc import Params, Problem, pydantic_parts
 from nlp.conversation import ConversationTracker
 from nlp.detector import Detector
 from nlp.types import Lang, Speaker, Utterance
@@ -34,11 +35,23 @@ MAX_TEXT = 5_000
 
 
 class InputError(ValueError):
-    """The request document is not valid; ``field`` names where, ``message`` says what."""
+    """The request document is not valid; ``field`` names where, ``message`` says what (in
+    English). ``code`` and ``params`` say it for translation (``agent_desk.problems``); a request
+    that does not validate carries one :class:`Problem` per field instead (no file, no line)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        code: str = "",
+        params: Params | None = None,
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
         self.field = field
         self.message = message
+        self.code = code
+        self.params: Params = dict(params or {})
+        self.problems = problems
         super().__init__(f"{field}: {message}" if field else message)
 
 
@@ -75,21 +88,24 @@ class CheckRequest(_Strict):
 
 def parse_request(data: Any) -> CheckRequest:
     if not isinstance(data, dict):
-        raise InputError("", "the input must be one JSON object")
+        raise InputError("", "the input must be one JSON object", "input_not_object")
     try:
         return CheckRequest.model_validate(data)
     except ValidationError as exc:
-        parts = []
+        problems = []
         for err in exc.errors(include_url=False):
             msg = err["msg"]
             if err["type"] == "missing":
                 msg = "required field is missing"
             elif err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling)"
-            parts.append((".".join(str(p) for p in err["loc"]), msg))
-        first = parts[0][0]
-        rest = "; ".join(f"{f}: {m}" for f, m in parts[1:])
-        raise InputError(first, parts[0][1] + (f"; {rest}" if rest else "")) from exc
+            code, params, detail = pydantic_parts(err)
+            where = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem("", None, where, msg, code, detail, params=params))
+        first = problems[0]
+        rest = "; ".join(f"{p.field}: {p.message}" for p in problems[1:])
+        message = first.message + (f"; {rest}" if rest else "")
+        raise InputError(first.field, message, problems=tuple(problems)) from exc
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:
@@ -125,7 +141,12 @@ def check(
     for i, turn in enumerate(request.conversation):
         uid = turn.id or f"u{i + 1}"
         if uid in seen:
-            raise InputError(f"conversation.{i}.id", f"utterance id {uid!r} is used twice")
+            raise InputError(
+                f"conversation.{i}.id",
+                f"utterance id {uid!r} is used twice",
+                "utterance_id_used_twice",
+                {"id": uid},
+            )
         seen.add(uid)
         builder.observe(Utterance(id=uid, speaker=turn.speaker, text=turn.text, lang=chosen))
     extras = request.state.model_dump(exclude_none=True)

@@ -1,9 +1,10 @@
 """`agent-desk guard check`: judge suggestions for a conversation, JSON in, JSON out.
 
 The public contract is in docs/architecture.md: one JSON document on stdin, one on stdout.
-Invalid input: one clear line on stderr naming the field, exit status 2, nothing on stdout.
-A rule file that does not validate: its problems on stderr in the ``language`` setting (Dutch by
-default), exit status 1.
+Invalid input: one clear line on stderr naming the field (``error: <field>: <what>``, said in the
+``language`` setting, Dutch by default), exit status 2, nothing on stdout.
+A rule file that does not validate: its problems on stderr in the ``language`` setting, exit
+status 1.
 """
 
 from __future__ import annotations
@@ -11,11 +12,41 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+if TYPE_CHECKING:
+    from agent_desk.i18n import Lang
+    from guards.document import InputError
+
 #: A guard-check request is a conversation and some suggestions; beyond this it is not one.
 MAX_INPUT_BYTES = 5_000_000
+
+
+def _number(value: int, lang: Lang) -> str:
+    """1,000,000 in English, 1.000.000 in Dutch."""
+    return f"{value:,}".replace(",", "." if lang == "nl" else ",")
+
+
+def _refuse(message: str) -> NoReturn:
+    """The one line invalid input gets: ``error: `` (the contract's marker, in every language)
+    and what is wrong; exit status 2."""
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def input_error(exc: InputError, lang: Lang) -> str:
+    """``field: what is wrong`` for an invalid request, every field of it, in ``lang``."""
+    from agent_desk.i18n import t
+    from agent_desk.problems import problem_message
+
+    if exc.problems:
+        return "; ".join(f"{p.field}: {problem_message(p, lang)}" for p in exc.problems)
+    if not exc.code:
+        return str(exc)
+    message = t(f"cli.guard.{exc.code}", lang, **exc.params)
+    return f"{exc.field}: {message}" if exc.field else message
 
 
 @click.group()
@@ -38,27 +69,27 @@ def guard() -> None:
 )
 def check(rules_file: Path | None, lang: str | None) -> None:
     """Read one JSON request on stdin, write the decisions as one JSON document."""
+    from agent_desk.cli.language import settings_error, settings_language
+    from agent_desk.i18n import t
     from guards.document import InputError, check, parse_request
     from guards.engine import Guard
     from guards.rules import RuleSetError, load_rule_set
 
+    ui = settings_language()
     raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     if len(raw) > MAX_INPUT_BYTES:
-        click.echo(f"error: input is larger than {MAX_INPUT_BYTES:,} bytes", err=True)
-        raise SystemExit(2)
+        _refuse(t("cli.guard.too_large", ui, limit=_number(MAX_INPUT_BYTES, ui)))
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        click.echo("error: input is not UTF-8 text", err=True)
-        raise SystemExit(2) from None
+        _refuse(t("cli.guard.not_utf8", ui))
     except json.JSONDecodeError as exc:
-        click.echo(f"error: input is not valid JSON (line {exc.lineno}: {exc.msg})", err=True)
-        raise SystemExit(2) from None
+        # The JSON parser's own words stay English; the line number is ours.
+        _refuse(t("cli.guard.not_json", ui, line=exc.lineno, detail=exc.msg))
     try:
         request = parse_request(data)
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
+        _refuse(input_error(exc, ui))
     try:
         if rules_file is not None:
             rule_set = load_rule_set(rules_file)
@@ -69,19 +100,15 @@ def check(rules_file: Path | None, lang: str | None) -> None:
             try:
                 rule_set, _ = load_active_rules(load_settings())
             except SettingsError as exc:
-                click.echo(f"error: {exc}", err=True)
-                raise SystemExit(2) from None
+                _refuse(settings_error(exc, ui))
     except RuleSetError as exc:
-        from agent_desk.cli.language import settings_language
         from agent_desk.problems import problem_line
 
-        lang_ui = settings_language()
         for problem in exc.problems:
-            click.echo(problem_line(problem, lang_ui), err=True)
+            click.echo(problem_line(problem, ui), err=True)
         raise SystemExit(1) from None
     try:
         answer = check(request, Guard(rule_set), lang)  # type: ignore[arg-type]
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
+        _refuse(input_error(exc, ui))
     click.echo(json.dumps(answer, ensure_ascii=False, indent=2))

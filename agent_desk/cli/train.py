@@ -46,20 +46,43 @@ def _fail(lines: list[str], status: int = 2) -> NoReturn:
     sys.exit(status)
 
 
+def _said(exc: Exception, lang: Lang) -> list[str]:
+    """Why a command cannot go on, in ``lang``: every problem of a file (rule set, conversation),
+    the settings, the session store or the quiz; anything else as it is."""
+    from agent_desk.cli.language import settings_error
+    from agent_desk.problems import problem_line, problem_message
+    from agent_desk.settings import SettingsError
+    from agent_desk.training.headless import QuizError
+    from agent_desk.training.sessions import TrainingStoreError
+    from guards.yamlsrc import DataError
+
+    if isinstance(exc, DataError):
+        return [problem_line(p, lang) for p in exc.problems]
+    if isinstance(exc, SettingsError):
+        return [settings_error(exc, lang)]
+    if isinstance(exc, TrainingStoreError) and exc.code:
+        if exc.problem is not None:
+            what = f"{exc.problem.field}: {problem_message(exc.problem, lang)}"
+            return [t("training.store.corrupt", lang, path=exc.problem.file, what=what)]
+        return [t(f"training.store.{exc.code}", lang, **exc.params)]
+    if isinstance(exc, QuizError) and exc.params:
+        why = exc.params["why"] or t("training.error.not_in_catalogue", lang)
+        return [t("training.error.not_judged", lang, **{**exc.params, "why": why})]
+    return [str(exc)]
+
+
 def _lang(lang: str | None) -> Lang:
     if lang in ("nl", "en"):
         return cast(Lang, lang)
-    from agent_desk.settings import SettingsError, load_settings
+    from agent_desk.cli.language import settings_language
 
-    try:
-        return load_settings().language
-    except SettingsError:
-        return "nl"
+    return settings_language()
 
 
 def load_answers(path: Path, conversation_id: str, lang: Lang) -> tuple[AnswersFile, list[Any]]:
     """Read and validate an answers file (YAML or JSON). Exits 2 listing every problem."""
     from agent_desk.library.yamlio import DataFileError, Problem
+    from agent_desk.problems import problem_line
     from agent_desk.training.quiz import Answer
     from guards.yamlsrc import problems_from_validation, read_yaml
 
@@ -67,13 +90,13 @@ def load_answers(path: Path, conversation_id: str, lang: Lang) -> tuple[AnswersF
     try:
         data, node = read_yaml(path, MAX_ANSWERS_BYTES)
     except DataFileError as exc:
-        _fail([str(p) for p in exc.problems])
+        _fail(_said(exc, lang))
     if not isinstance(data, dict):
-        _fail([str(Problem(name, 1, "", t("training.error.top", lang)))])
+        _fail([problem_line(Problem(name, 1, "", t("training.error.top", lang)), lang)])
     try:
         parsed = AnswersFile.model_validate(data)
     except ValidationError as exc:
-        _fail([str(p) for p in problems_from_validation(name, exc, node)])
+        _fail([problem_line(p, lang) for p in problems_from_validation(name, exc, node)])
     problems: list[Problem] = []
     if parsed.conversation is not None and parsed.conversation != conversation_id:
         msg = t(
@@ -90,7 +113,7 @@ def load_answers(path: Path, conversation_id: str, lang: Lang) -> tuple[AnswersF
         except ValidationError as exc:
             problems.extend(problems_from_validation(name, exc, node, prefix=("answers", i)))
     if problems:
-        _fail([str(p) for p in problems])
+        _fail([problem_line(p, lang) for p in problems])
     return parsed, answers
 
 
@@ -143,6 +166,7 @@ def train(ctx: click.Context, lang: str | None) -> None:
     without the UI, list sessions, export reports."""
     if ctx.invoked_subcommand is not None:
         return
+    from agent_desk.cli.errors import Refused
     from agent_desk.cli.terminal import require_terminal
     from agent_desk.rulesource import load_active_rules
     from agent_desk.settings import SettingsError, load_settings
@@ -151,14 +175,15 @@ def train(ctx: click.Context, lang: str | None) -> None:
     try:
         settings = load_settings(**({"language": lang} if lang else {}))
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        ui = _lang(lang)
+        raise Refused("\n".join(_said(exc, ui)), ui) from exc
     require_terminal(settings.language, "train")
     from agent_desk.screens.trainer import TrainerApp
 
     try:
         rule_set, _ = load_active_rules(settings)
     except (SettingsError, RuleSetError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Refused("\n".join(_said(exc, settings.language)), settings.language) from exc
     TrainerApp(settings=settings, rule_set=rule_set).run()
 
 
@@ -220,7 +245,7 @@ def run_cmd(
     try:
         conv = load_conversation(conversation)
     except DataFileError as exc:
-        _fail([str(p) for p in exc.problems], 1)
+        _fail(_said(exc, ui), 1)
     parsed, answers = load_answers(answers_path, conv.id, ui)
     points = quiz_points(conv)
     wrong = check_answers(points, answers)
@@ -239,7 +264,7 @@ def run_cmd(
             session = store.start(who, conv, lang=ui)
         _score(store, session, conv, answers, rule_set=rule_set, ui=ui, keep_open=keep_open)
     except (TrainingStoreError, QuizError, RuleSetError, DataFileError, SettingsError) as exc:
-        _fail([str(exc)], 1)
+        _fail(_said(exc, ui), 1)
 
     if as_json:
         click.echo(json.dumps(_as_json(session), ensure_ascii=False, indent=2))
@@ -399,7 +424,7 @@ def report_cmd(
     try:
         session = TrainingStore(store_dir).load(session_id)
     except TrainingStoreError as exc:
-        _fail([str(exc)], 1)
+        _fail(_said(exc, _lang(lang)), 1)
     out_lang: Lang = cast(Lang, lang) if lang else session.lang
     text = (render_html if fmt == "html" else render_markdown)(session, out_lang)
     if output is None:
@@ -426,7 +451,8 @@ def sessions_cmd(
     ui: Lang = _lang(lang)
     found, problems = TrainingStore(store_dir).scan()
     for problem in problems:
-        click.echo(t("training.sessions.unreadable", ui, problem=problem), err=True)
+        (why,) = _said(problem, ui)
+        click.echo(t("training.sessions.unreadable", ui, problem=why), err=True)
     rows = [
         s
         for s in found

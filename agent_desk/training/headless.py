@@ -52,9 +52,17 @@ class AnswerProblem:
 class QuizError(Exception):
     """The quiz cannot be scored: answers that do not fit, or a question the guard never judged."""
 
-    def __init__(self, message: str, problems: Sequence[AnswerProblem] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: Sequence[AnswerProblem] = (),
+        params: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problems = tuple(problems)
+        #: A question the guard never judged: ``conversation``, ``action``, ``at`` and ``why``
+        #: (the pipeline's own words; "" when the action is not in the catalogue).
+        self.params = dict(params or {})
 
 
 def check_answers(points: Sequence[QuizPoint], answers: Sequence[Answer]) -> list[AnswerProblem]:
@@ -118,10 +126,17 @@ async def run_quiz(
             for point in by_at.get(event.utterance.id, ()):
                 judged = find_judged(point, step.judged)
                 if judged is None:
-                    why = "; ".join(step.problems) or "the action is not in the catalogue"
+                    said = "; ".join(step.problems)
+                    why = said or "the action is not in the catalogue"
                     raise QuizError(
                         f"{conversation.id}: the guard never judged {point.action!r} at "
-                        f"{point.at!r} ({why})"
+                        f"{point.at!r} ({why})",
+                        params={
+                            "conversation": conversation.id,
+                            "action": repr(point.action),
+                            "at": repr(point.at),
+                            "why": said,
+                        },
                     )
                 scored = score(point, by_key.get((point.at, point.action)), judged)
                 results.append(scored)

@@ -27,6 +27,7 @@ import yaml
 from agent_desk.i18n import t
 from agent_desk.library.conversation import MAX_UTTERANCE_CHARS, Conversation, GoldEvent
 from agent_desk.redact import BSN, CARD, EMAIL, IBAN, PHONE, redact
+from guards.yamlsrc import Problem
 from nlp.types import EventType, Lang, LifeEvent, Speaker
 
 __all__ = [
@@ -73,11 +74,12 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$")
 
 
 class TranscriptError(Exception):
-    """The transcript cannot be imported; one line per problem (file:line: what is wrong)."""
+    """The transcript cannot be imported; one problem per line (``file:line: what is wrong``),
+    each with a code so the command says it in the user's language (``agent_desk.problems``)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def parse_transcript(text: str, name: str) -> list[Turn]:
     """Turns of a plain transcript; a line without a known speaker label continues the turn
     before it (transcripts wrap long turns), but not before the first turn."""
     turns: list[Turn] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or _ONLY_TS.match(raw):
             continue
@@ -140,10 +142,11 @@ def parse_transcript(text: str, name: str) -> list[Turn]:
             joined = f"{prev.text} {_clean(raw)}".strip()
             turns[-1] = Turn(prev.speaker, joined, prev.t, prev.id, prev.line)
         else:
-            problems.append(
-                f"{name}:{number}: no speaker label; start turns with 'Klant:', 'Medewerker:', "
-                "'Customer:' or 'Agent:'"
+            message = (
+                "no speaker label; start turns with 'Klant:', 'Medewerker:', 'Customer:' or "
+                "'Agent:'"
             )
+            problems.append(Problem(name, number, "", message, "transcript_no_speaker"))
     if problems:
         raise TranscriptError(problems)
     return turns
@@ -152,22 +155,26 @@ def parse_transcript(text: str, name: str) -> list[Turn]:
 def parse_jsonl(text: str, name: str) -> list[Turn]:
     """Turns of a JSON Lines export: ``{"id"?, "speaker", "text", "t"?}`` per line."""
     turns: list[Turn] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
+
+    def problem(number: int, message: str, code: str, **params: str | int) -> None:
+        problems.append(Problem(name, number, "", message, code, params=params))
+
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        where = f"{name}:{number}"
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            problems.append(f"{where}: invalid JSON: {exc.msg} at column {exc.colno}")
+            message = f"invalid JSON: {exc.msg} at column {exc.colno}"
+            problem(number, message, "transcript_invalid_json", detail=exc.msg, column=exc.colno)
             continue
         if not isinstance(data, dict):
-            problems.append(f"{where}: expected a JSON object")
+            problem(number, "expected a JSON object", "transcript_not_object")
             continue
         said = data.get("text")
         if not isinstance(said, str):
-            problems.append(f"{where}: [text] expected a string")
+            problem(number, "[text] expected a string", "transcript_text")
             continue
         who = data.get("speaker", "customer")
         speaker = (
@@ -178,13 +185,15 @@ def parse_jsonl(text: str, name: str) -> list[Turn]:
             else None
         )
         if speaker is None:
-            problems.append(f"{where}: [speaker] expected customer, agent or system, got {who!r}")
+            message = f"[speaker] expected customer, agent or system, got {who!r}"
+            problem(number, message, "transcript_speaker", value=repr(who))
             continue
         when = data.get("t")
         if when is not None and (
             isinstance(when, bool) or not isinstance(when, int | float) or when < 0
         ):
-            problems.append(f"{where}: [t] expected seconds since the call started (a number)")
+            message = "[t] expected seconds since the call started (a number)"
+            problem(number, message, "transcript_time")
             continue
         ident = data.get("id")
         ident = str(ident) if isinstance(ident, str | int) and not isinstance(ident, bool) else None
@@ -201,19 +210,31 @@ def read_turns(path: Path) -> list[Turn]:
     name = str(path)
     try:
         if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
-            raise TranscriptError([f"{name}: larger than {MAX_TRANSCRIPT_BYTES:,} bytes"])
+            message = f"larger than {MAX_TRANSCRIPT_BYTES:,} bytes"
+            params = {"limit": MAX_TRANSCRIPT_BYTES}
+            raise TranscriptError(
+                [Problem(name, None, "", message, "transcript_too_large", params=params)]
+            )
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise TranscriptError([f"{name}: cannot be read: {exc.strerror}"]) from exc
+        reason = exc.strerror or type(exc).__name__
+        raise TranscriptError(
+            [Problem(name, None, "", f"cannot be read: {reason}", "transcript_unreadable", reason)]
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise TranscriptError([f"{name}: not UTF-8 text (save it as UTF-8)"]) from exc
+        message = "not UTF-8 text (save it as UTF-8)"
+        raise TranscriptError([Problem(name, None, "", message, "transcript_not_utf8")]) from exc
     is_jsonl = path.suffix.lower() in {".jsonl", ".ndjson"} or text.lstrip().startswith("{")
     turns = parse_jsonl(text, name) if is_jsonl else parse_transcript(text, name)
     turns = [tn for tn in turns if tn.text]
     if not turns:
-        raise TranscriptError([f"{name}: no turns found"])
+        raise TranscriptError([Problem(name, None, "", "no turns found", "transcript_no_turns")])
     if len(turns) > MAX_TURNS:
-        raise TranscriptError([f"{name}: {len(turns)} turns; the limit is {MAX_TURNS}"])
+        message = f"{len(turns)} turns; the limit is {MAX_TURNS}"
+        params = {"count": len(turns), "limit": MAX_TURNS}
+        raise TranscriptError(
+            [Problem(name, None, "", message, "transcript_too_many_turns", params=params)]
+        )
     return turns
 
 
@@ -452,8 +473,11 @@ def import_transcript(
     """`agent-desk fixtures import`: read, redact, annotate, write, check. Exit 1 on a problem."""
     from pydantic import ValidationError
 
+    from agent_desk.cli.errors import Refused
     from agent_desk.library.check import check_paths
+    from agent_desk.problems import problem_line, problem_message
     from agent_desk.settings import SettingsError, load_settings
+    from guards.yamlsrc import pydantic_parts
 
     try:
         settings = load_settings()
@@ -464,11 +488,11 @@ def import_transcript(
     ident = conversation_id or slug(transcript.stem)
     target = output or Path(f"{ident}.yaml")
     if target.exists() and not force:
-        raise click.ClickException(t("training.import.exists", ui, path=target))
+        raise Refused(t("training.import.exists", ui, path=target), ui)
     try:
         prepared = prepare(read_turns(transcript), cast(Lang, lang) if lang else None)
     except TranscriptError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Refused("\n".join(problem_line(p, ui) for p in exc.problems), ui) from exc
     annotate(prepared, accept_proposals if yes else prompting_annotator(ui), ui, echo=not yes)
     try:
         conversation = build_conversation(
@@ -479,15 +503,18 @@ def import_transcript(
             source=transcript.name,
         )
     except ValidationError as exc:
-        lines = [
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
-        raise click.ClickException("\n".join(lines)) from exc
+        lines = []
+        for e in exc.errors(include_url=False):
+            where = ".".join(str(p) for p in e["loc"])
+            code, params, detail = pydantic_parts(e)
+            said = Problem("", None, where, e["msg"], code, detail, params=params)
+            lines.append(f"{where}: {problem_message(said, ui)}")
+        raise Refused("\n".join(lines), ui) from exc
     try:
         target.write_text(to_yaml(conversation), encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"{target}: {exc.strerror}") from exc
+        # The system's own words (strerror) stay as they are.
+        raise Refused(f"{target}: {exc.strerror}", ui) from exc
     events = sum(len(u.events) for u in conversation.utterances)
     click.echo(
         t(
@@ -503,7 +530,7 @@ def import_transcript(
     if report.problems:
         click.echo(t("training.import.check_failed", ui), err=True)
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem_line(problem, ui), err=True)
         raise SystemExit(1)
     click.echo(t("training.import.checked", ui))
     click.echo(t("training.import.next", ui, path=target))

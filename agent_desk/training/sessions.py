@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from agent_desk.library.conversation import Conversation
 from agent_desk.settings import data_dir
 from agent_desk.training.quiz import Answer, QuizPoint, Scored, quiz_points
 from guards.types import Verdict
+from guards.yamlsrc import Problem, pydantic_parts
 from nlp.types import EventType, Lang
 
 __all__ = [
@@ -197,7 +198,21 @@ def record(session: TrainingSession, scored: Scored) -> None:
 
 
 class TrainingStoreError(Exception):
-    """A session file is missing or unreadable; the message names the file."""
+    """A session file is missing or unreadable; the message names the file (in English).
+    ``code`` and ``params`` say it for translation (``training.store.<code>``); a session that
+    does not validate also carries the first ``problem`` (said by ``agent_desk.problems``)."""
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "",
+        params: Mapping[str, str | int] | None = None,
+        problem: Problem | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
+        self.problem = problem
 
 
 def _now() -> datetime:
@@ -212,7 +227,9 @@ class TrainingStore:
 
     def path_of(self, session_id: str) -> Path:
         if not _ID.match(session_id):
-            raise TrainingStoreError(f"{session_id!r} is not a training session id")
+            raise TrainingStoreError(
+                f"{session_id!r} is not a training session id", "bad_id", {"id": repr(session_id)}
+            )
         return self.folder / f"{session_id}.json"
 
     def start(
@@ -250,47 +267,66 @@ class TrainingStore:
     def load(self, session_id: str) -> TrainingSession:
         path = self.path_of(session_id)
         if not path.is_file():
-            raise TrainingStoreError(f"{path}: no such training session")
+            raise TrainingStoreError(
+                f"{path}: no such training session", "not_found", {"path": str(path)}
+            )
         return self._read(path)
 
     def _read(self, path: Path) -> TrainingSession:
         try:
             if path.stat().st_size > MAX_SESSION_BYTES:
                 raise TrainingStoreError(
-                    f"{path}: larger than {MAX_SESSION_BYTES} bytes, not a training session"
+                    f"{path}: larger than {MAX_SESSION_BYTES} bytes, not a training session",
+                    "too_large",
+                    {"path": str(path), "limit": MAX_SESSION_BYTES},
                 )
             raw = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise TrainingStoreError(f"{path}: cannot be read ({exc})") from exc
+            raise TrainingStoreError(
+                f"{path}: cannot be read ({exc})",
+                "unreadable",
+                {"path": str(path), "detail": str(exc)},
+            ) from exc
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise TrainingStoreError(
-                f"{path}: corrupt training session (invalid JSON at line {exc.lineno})"
+                f"{path}: corrupt training session (invalid JSON at line {exc.lineno})",
+                "corrupt_json",
+                {"path": str(path), "line": exc.lineno},
             ) from exc
         try:
             session = TrainingSession.model_validate(data)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            code, params, detail = pydantic_parts(first)
+            problem = Problem(str(path), None, field, first["msg"], code, detail, params=params)
             raise TrainingStoreError(
-                f"{path}: corrupt training session ({field}: {first['msg']})"
+                f"{path}: corrupt training session ({field}: {first['msg']})",
+                "corrupt",
+                {"path": str(path), "field": field},
+                problem,
             ) from exc
         if session.id != path.stem:
-            raise TrainingStoreError(f"{path}: holds session {session.id!r}, not {path.stem!r}")
+            raise TrainingStoreError(
+                f"{path}: holds session {session.id!r}, not {path.stem!r}",
+                "other_session",
+                {"path": str(path), "held": repr(session.id), "expected": repr(path.stem)},
+            )
         return session
 
-    def scan(self) -> tuple[list[TrainingSession], list[str]]:
-        """Every readable session (oldest first) and one line per file that is not."""
+    def scan(self) -> tuple[list[TrainingSession], list[TrainingStoreError]]:
+        """Every readable session (oldest first) and why each file that is not, is not."""
         sessions: list[TrainingSession] = []
-        problems: list[str] = []
+        problems: list[TrainingStoreError] = []
         if not self.folder.is_dir():
             return sessions, problems
         for path in sorted(self.folder.glob("*.json")):
             try:
                 sessions.append(self._read(path))
             except TrainingStoreError as exc:
-                problems.append(str(exc))
+                problems.append(exc)
         sessions.sort(key=lambda s: (s.started_at, s.id))
         return sessions, problems
 

@@ -115,7 +115,7 @@ answers:
     [
         ("verdict.yaml",
          "answers:\n  - {at: u2, action: bank.care.bereavement-support, verdict: maybe}\n",
-         ["verdict.yaml:2 [answers.0.verdict]", "'show', 'guide', 'hold' or 'block'"]),
+         ["verdict.yaml:2 [answers.0.verdict]", "'show', 'guide', 'hold', 'block'"]),
         ("event.yaml",
          "answers:\n  - at: u2\n    action: bank.care.bereavement-support\n"
          "    verdict: show\n    events: [death]\n",
@@ -157,7 +157,7 @@ def test_a_corrupt_session_gives_a_clear_error(tmp_path: Path) -> None:
     folder = data_dir() / "training"
     folder.mkdir(parents=True)
     (folder / "20250101-000000-abcdef.json").write_text("{not json", encoding="utf-8")
-    result = _cli("train", "report", "20250101-000000-abcdef")
+    result = _cli("train", "report", "20250101-000000-abcdef", "--lang", "en")
     assert result.exit_code == 1
     assert "20250101-000000-abcdef.json: corrupt training session" in result.stderr
     assert "Traceback" not in result.output
@@ -258,9 +258,147 @@ def _proposals_for(source: Path, ident: str) -> int:
     return len(next(d for d in prepared.utterances if d.id == ident).proposed)
 
 
+def _in(lang: str, *args: str) -> Result:
+    """The command as a user whose ``language`` setting is ``lang`` runs it."""
+    return CliRunner().invoke(main, list(args), env={"AGENT_DESK_LANGUAGE": lang})
+
+
 def test_import_refuses_a_transcript_without_speakers(tmp_path: Path) -> None:
     source = _write(tmp_path, "notes.txt", "Dit is geen transcript.\nKlant: hallo\n")
-    result = _cli("fixtures", "import", str(source), "-o", str(tmp_path / "x.yaml"), "--yes")
+    result = _in("en", "fixtures", "import", str(source), "-o", str(tmp_path / "x.yaml"), "--yes")
     assert result.exit_code == 1
     assert "notes.txt:1: no speaker label" in result.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+JSONL_WITH_PROBLEMS = "\n".join([
+    json.dumps({"id": "u1", "speaker": "customer", "text": "Hallo"}),
+    "{broken",
+    json.dumps({"speaker": "robot", "text": "x"}),
+    "[1]",
+    json.dumps({"text": 5}),
+    json.dumps({"text": "x", "t": "soon"}),
+])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", [
+            "Fout: {notes}:1: geen sprekerlabel; begin elke beurt met 'Klant:', 'Medewerker:', "
+            "'Customer:' of 'Agent:'",
+            "Fout: {jsonl}:2: geen geldige JSON: Expecting property name enclosed in double "
+            "quotes in kolom 2",
+            "{jsonl}:3: [speaker] verwacht customer, agent of system, niet 'robot'",
+            "{jsonl}:4: verwacht een JSON-object",
+            "{jsonl}:5: [text] moet tekst zijn",
+            "{jsonl}:6: [t] verwacht het aantal seconden sinds het begin van het gesprek (een "
+            "getal)",
+            "Fout: {empty}: geen beurten gevonden",
+            "Fout: {taken} bestaat al; kies een andere -o of voeg --force toe.",
+        ]),
+        ("en", [
+            "Error: {notes}:1: no speaker label; start turns with 'Klant:', 'Medewerker:', "
+            "'Customer:' or 'Agent:'",
+            "Error: {jsonl}:2: invalid JSON: Expecting property name enclosed in double quotes "
+            "at column 2",
+            "{jsonl}:3: [speaker] expected customer, agent or system, got 'robot'",
+            "{jsonl}:4: expected a JSON object",
+            "{jsonl}:5: [text] expected a string",
+            "{jsonl}:6: [t] expected seconds since the call started (a number)",
+            "Error: {empty}: no turns found",
+            "Error: {taken} exists; choose another -o or add --force.",
+        ]),
+    ],
+)  # fmt: skip
+def test_import_refusals_are_said_in_the_user_s_language(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    files = {
+        "notes": _write(tmp_path, "notes.txt", "Dit is geen transcript.\nKlant: hallo\n"),
+        "jsonl": _write(tmp_path, "call.jsonl", JSONL_WITH_PROBLEMS),
+        "empty": _write(tmp_path, "empty.txt", "\n"),
+    }
+    taken = _write(tmp_path, "taken.yaml", "id: taken\n")
+    out = tmp_path / "x.yaml"
+    said: list[str] = []
+    for name in ("notes", "jsonl", "empty"):
+        result = _in(lang, "fixtures", "import", str(files[name]), "-o", str(out), "--yes")
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        said += result.stderr.splitlines()
+    result = _in(lang, "fixtures", "import", str(files["notes"]), "-o", str(taken), "--yes")
+    assert result.exit_code == 1
+    said += result.stderr.splitlines()
+    assert said == [e.format(**files, taken=taken) for e in expected]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", [
+            "{answers}:4 [answers.0.verdict]: moet een van deze waarden zijn: 'show', 'guide', "
+            "'hold', 'block'",
+            "{store}/20250101-000000-000000.json: deze trainingssessie bestaat niet",
+            "'..' is geen id van een trainingssessie",
+            "{store}/20250101-000000-bad000.json: beschadigde trainingssessie (trainee: verplicht "
+            "veld ontbreekt)",
+            "onleesbaar: {store}/20250101-000000-bad000.json: beschadigde trainingssessie "
+            "(trainee: verplicht veld ontbreekt)",
+            "onleesbaar: {store}/20250101-000000-dead00.json: beschadigde trainingssessie (geen "
+            "geldige JSON op regel 1)",
+        ]),
+        ("en", [
+            "{answers}:4 [answers.0.verdict]: must be one of these values: 'show', 'guide', "
+            "'hold', 'block'",
+            "{store}/20250101-000000-000000.json: no such training session",
+            "'..' is not a training session id",
+            "{store}/20250101-000000-bad000.json: corrupt training session (trainee: required "
+            "field is missing)",
+            "unreadable: {store}/20250101-000000-bad000.json: corrupt training session (trainee: "
+            "required field is missing)",
+            "unreadable: {store}/20250101-000000-dead00.json: corrupt training session (invalid "
+            "JSON at line 1)",
+        ]),
+    ],
+)  # fmt: skip
+def test_train_refusals_are_said_in_the_user_s_language(
+    tmp_path: Path, lang: str, expected: list[str]
+) -> None:
+    answers = _write(tmp_path, "answers.yaml", GOOD.replace("verdict: guide", "verdict: maybe"))
+    store = tmp_path / "store"
+    store.mkdir()
+    _write(store, "20250101-000000-dead00.json", '{"id": "20250101-000000-dead00", "tr')
+    _write(store, "20250101-000000-bad000.json", '{"id": "20250101-000000-bad000"}')
+    runs = [
+        (2, ["train", "run", DEMO, "--answers", str(answers)]),
+        (1, ["train", "report", "20250101-000000-000000", "--store", str(store)]),
+        (1, ["train", "report", "..", "--store", str(store)]),
+        (1, ["train", "report", "20250101-000000-bad000", "--store", str(store)]),
+        (0, ["train", "sessions", "--store", str(store)]),
+    ]
+    said: list[str] = []
+    for status, args in runs:
+        result = _in(lang, *args)
+        assert result.exit_code == status, result.output
+        said += result.stderr.splitlines()
+    assert said == [e.format(answers=answers, store=store) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "Fout: {file} of AGENT_DESK_COLOUR: [colour] onbekende instelling (gekregen: "
+               "'blue')"),
+        ("en", "Error: {file} or AGENT_DESK_COLOUR: [colour] unknown setting (got 'blue')"),
+    ],
+)  # fmt: skip
+def test_train_says_why_the_settings_cannot_be_read_in_the_user_s_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, line: str
+) -> None:
+    settings = _write(tmp_path, "settings.toml", 'colour = "blue"\n')
+    monkeypatch.setenv("AGENT_DESK_CONFIG_FILE", str(settings))
+    result = _in(lang, "train")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [line.format(file=settings)]

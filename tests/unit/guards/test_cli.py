@@ -127,11 +127,115 @@ def test_guard_check_explains_in_english_with_lang_option() -> None:
     ],
 )
 def test_guard_check_rejects_bad_input_naming_the_field(stdin: str, field: str) -> None:
-    out = _run(["guard", "check"], stdin)
+    out = _run(["guard", "check"], stdin, lang="en")
     assert out.returncode == 2
     assert out.stdout == ""
     assert field in out.stderr
     assert "Traceback" not in out.stderr
+
+
+#: Invalid requests, each with the one line it gets in Dutch and in English.
+_TWICE = {
+    **REQUEST,
+    "conversation": [
+        {"id": "u1", "speaker": "customer", "text": "Hoi."},
+        {"id": "u1", "speaker": "agent", "text": "Hallo."},
+    ],
+}
+_WRONG = {
+    "costumer": {},
+    "suggestions": [{**REQUEST["suggestions"][0], "kind": "x", "org_value": 7}],
+}
+_KINDS = "'sales', 'retention', 'service', 'care', 'advice', 'referral', 'collections'"
+_JSON_SAYS = "Expecting property name enclosed in double quotes"  # the JSON parser's own words
+BAD_INPUT = {
+    "not_json": ("{not json", (
+        f"de invoer is geen geldige JSON (regel 1: {_JSON_SAYS})",
+        f"input is not valid JSON (line 1: {_JSON_SAYS})",
+    )),
+    "not_utf8": ("\udcff", ("de invoer is geen UTF-8-tekst", "input is not UTF-8 text")),
+    "not_object": ("[]", (
+        "de invoer moet één JSON-object zijn", "the input must be one JSON object",
+    )),
+    "fields": (json.dumps(_WRONG), (
+        "conversation: verplicht veld ontbreekt; suggestions.0.kind: moet een van deze waarden "
+        f"zijn: {_KINDS}; suggestions.0.org_value: mag hoogstens 1 zijn; costumer: onbekend veld "
+        "(controleer de spelling)",
+        "conversation: required field is missing; suggestions.0.kind: must be one of these "
+        f"values: {_KINDS}; suggestions.0.org_value: may be at most 1; costumer: unknown field "
+        "(check the spelling)",
+    )),
+    "utterance_twice": (json.dumps(_TWICE), (
+        "conversation.1.id: uiting-id 'u1' komt twee keer voor",
+        "conversation.1.id: utterance id 'u1' is used twice",
+    )),
+}  # fmt: skip
+
+
+def _run_bytes(args: list[str], stdin: bytes, lang: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent_desk", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "AGENT_DESK_LANGUAGE": lang},
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_guard_check_says_what_is_wrong_with_the_input_in_the_user_s_language(
+    case: str, lang: str
+) -> None:
+    stdin, said = BAD_INPUT[case]
+    raw = stdin.encode("utf-8", "surrogateescape")
+    out = _run_bytes(["guard", "check"], raw, lang)
+    assert out.returncode == 2
+    assert out.stdout == b""
+    # The contract's shape in every language: one line, "error: " and what is wrong.
+    assert out.stderr.decode("utf-8").splitlines() == [f"error: {said[lang == 'en']}"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "error: de invoer is groter dan 5.000.000 bytes"),
+        ("en", "error: input is larger than 5,000,000 bytes"),
+    ],
+)
+def test_guard_check_says_input_is_too_large_in_the_user_s_language(lang: str, line: str) -> None:
+    from agent_desk.cli.guard import MAX_INPUT_BYTES
+
+    out = _run_bytes(["guard", "check"], b" " * (MAX_INPUT_BYTES + 1), lang)
+    assert out.returncode == 2
+    assert out.stdout == b""
+    assert out.stderr.decode("utf-8").splitlines() == [line]
+
+
+@pytest.mark.parametrize(
+    ("lang", "config", "line"),
+    [
+        ("nl", 'colour = "blue"\n',
+         "error: {file} of AGENT_DESK_COLOUR: [colour] onbekende instelling (gekregen: 'blue')"),
+        ("en", 'colour = "blue"\n',
+         "error: {file} or AGENT_DESK_COLOUR: [colour] unknown setting (got 'blue')"),
+        ("nl", 'org = "bank\n',
+         "error: {file}: geen geldige TOML: Illegal character '\\n' (at line 1, column 12)"),
+        ("en", 'org = "bank\n',
+         "error: {file}: invalid TOML: Illegal character '\\n' (at line 1, column 12)"),
+    ],
+)  # fmt: skip
+def test_guard_check_says_why_the_settings_cannot_be_read_in_the_user_s_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, config: str, line: str
+) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(config, encoding="utf-8")
+    monkeypatch.setenv("AGENT_DESK_CONFIG_FILE", str(settings))
+    out = _run(["guard", "check"], json.dumps(REQUEST), lang=lang)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.splitlines() == [line.format(file=settings)]
 
 
 def test_guard_check_with_a_broken_rule_file_says_why(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_jsonl_problems_name_line_and_field() -> None:
     ]
     with pytest.raises(TranscriptError) as info:
         parse_jsonl("\n".join(lines), "x.jsonl")
-    problems = info.value.problems
+    problems = [str(p) for p in info.value.problems]
     assert problems[0].startswith("x.jsonl:2: invalid JSON")
     assert problems[1].startswith("x.jsonl:3: [speaker]")
     assert problems[2].startswith("x.jsonl:4: [text]")
