@@ -7,8 +7,13 @@ and ``speaker`` optional). Output, one line per input line, same order:
 ``{"id": "u1", "lang": "nl", "events": [...], "wishes": [...]}``; a line that cannot be handled
 gives ``{"id": ..., "error": "..."}`` and the run goes on. Lines are read as bytes and decoded
 one by one (invalid UTF-8 is that line's error), and every answer is flushed at once so the
-command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read.
-Error texts are part of the machine contract and therefore stable English.
+command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read (or
+the settings cannot be, when they are needed: see below). Error texts are part of the machine
+contract and therefore stable English.
+
+The opt-in classifier veto (setting ``nlp_veto``, or ``--veto`` / ``--no-veto``) is applied as on
+the call screen: what it sets aside leaves ``events`` and is listed under ``set_aside`` (a key
+present only when something was set aside), so a pipe sees what the guard would count.
 """
 
 from __future__ import annotations
@@ -104,9 +109,28 @@ def _answer(raw: bytes) -> dict[str, Any]:
         "events": [e.model_dump(mode="json") for e in detection.events],
         "wishes": [w.model_dump(mode="json") for w in detection.wishes],
     }
+    if detection.set_aside:
+        out["set_aside"] = [e.model_dump(mode="json") for e in detection.set_aside]
     if detection.truncated:
         out["truncated"] = True
     return out
+
+
+def _configure(veto: bool | None) -> None:
+    """The detector follows the ``nlp_veto`` setting unless the flag says otherwise; settings
+    that cannot be read stop the command before any output (exit 2, the reason on stderr)."""
+    from nlp import options
+
+    if veto is not None:
+        options.configure(veto=veto)
+        return
+    from agent_desk.settings import SettingsError, load_settings
+
+    try:
+        load_settings()  # configures nlp.options from nlp_veto
+    except SettingsError as exc:
+        click.echo(f"agent-desk detect: {exc}", err=True)
+        sys.exit(2)
 
 
 def _echo(ident: Any) -> Any:
@@ -130,13 +154,19 @@ def _lines(stream: IO[bytes]) -> Any:
 
 
 @click.command()
-def detect() -> None:
+@click.option(
+    "--veto/--no-veto",
+    default=None,
+    help="Use the opt-in classifier veto (default: the nlp_veto setting, off unless set).",
+)
+def detect(veto: bool | None) -> None:
     """Detect life events in JSON Lines utterances on stdin; write JSON Lines on stdout.
 
     One output line per input line, in order; a bad line gets {"id": ..., "error": ...}.
     A line without "lang" that is clearly in another language (German, Turkish, ...) is such
     an error; with "lang" it is read as that language.
     """
+    _configure(veto)
     stdin: IO[bytes] = sys.stdin.buffer
     stdout: IO[bytes] = sys.stdout.buffer
     try:

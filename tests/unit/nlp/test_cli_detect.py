@@ -119,3 +119,45 @@ def test_streaming_answers_each_line_before_the_next_arrives() -> None:
             finally:
                 if proc.poll() is None:
                     proc.kill()
+
+
+LOOK_ALIKE = json.dumps(
+    {"id": "u1", "text": "The divorce rate in my street is crazy, anyway, my bill is wrong."}
+)
+
+
+def _run_with(args: list[str], stdin: bytes, env: dict[str, str]) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run(
+        [*CMD, *args],
+        check=False,
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        timeout=TIMEOUT,
+        env={**os.environ, **env},
+    )
+
+
+def test_the_classifier_veto_follows_the_setting_and_the_flag() -> None:
+    line = (LOOK_ALIKE + "\n").encode("utf-8")
+    # Off by default: the rules' event is in "events", and there is no "set_aside" key.
+    plain = json.loads(_run_with([], line, {}).stdout)
+    assert [e["type"] for e in plain["events"]] == ["separation"]
+    assert "set_aside" not in plain
+    # The setting turns it on, as on the call screen: the event is set aside, not lost.
+    for args, env in (([], {"AGENT_DESK_NLP_VETO": "true"}), (["--veto"], {})):
+        vetoed = json.loads(_run_with(args, line, env).stdout)
+        assert vetoed["events"] == []
+        assert [e["type"] for e in vetoed["set_aside"]] == ["separation"]
+    # The flag wins over the setting.
+    off = json.loads(_run_with(["--no-veto"], line, {"AGENT_DESK_NLP_VETO": "true"}).stdout)
+    assert [e["type"] for e in off["events"]] == ["separation"]
+
+
+def test_unreadable_settings_stop_before_any_output() -> None:
+    proc = _run_with([], (LOOK_ALIKE + "\n").encode("utf-8"), {"AGENT_DESK_NLP_VETO": "maybe"})
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert "nlp_veto" in proc.stderr.decode("utf-8")
