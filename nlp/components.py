@@ -1328,7 +1328,7 @@ class EventContext:
         breaks: set[int] = set()
         #: Present-time anchors: the only thing that ends a reach across clauses.
         present: set[int] = set()
-        correction = False
+        cues: list[tuple[int, int]] = []
         meta = self._c.meta
         for match_id, start, end, _ in self._c.match(
             doc, norm, lemma, lowered, lower=lower, set_lemmas=set_lemmas
@@ -1346,7 +1346,8 @@ class EventContext:
                 else:
                     terminators.update(range(start, end))
             else:
-                correction = True
+                cues.append((start, end))
+        correction = bool(cues)
         # A trigger for some types only must not hide another type's trigger: with typed
         # triggers about, overlaps are resolved per event type.
         typed = any(t.types for t in triggers)
@@ -1379,7 +1380,39 @@ class EventContext:
                     and not household
                 ):
                     ev.experiencer = "other"
-        return [ev for ev in events if not ev.dropped], correction
+        kept = [ev for ev in events if not ev.dropped]
+        if cues:
+            _retract(kept, cues)
+        return kept, correction
+
+
+#: How close a cue must come before the customer's event to take it back ("niet ik ga
+#: scheiden, mijn zus gaat scheiden"): one word between at most.
+_RETRACT_BEFORE = 2
+
+
+def _asserted(ev: EventHit) -> bool:
+    return not (ev.negated or ev.hypothetical or ev.historical) and ev.experiencer == "customer"
+
+
+def _retract(events: list[EventHit], cues: list[tuple[int, int]]) -> None:
+    """Within one utterance, a correction of who: the customer's event is taken back when the
+    same type follows about someone else and a correction cue stands between them ("ik zei dat
+    mijn man ontslagen is, ik bedoel dat mijn zwager ontslagen is") or right before the
+    customer's event ("niet ik ga scheiden, mijn zus gaat scheiden"). It becomes negated: the
+    customer denies it. Across utterances the conversation does the same (nlp/conversation.py)."""
+    for later in events:
+        if later.experiencer != "other" or later.negated or later.hypothetical:
+            continue
+        for earlier in events:
+            if earlier.type != later.type or earlier.start >= later.start or not _asserted(earlier):
+                continue
+            if any(
+                (earlier.end <= c_start and c_end <= later.start)
+                or 0 <= earlier.start - c_end < _RETRACT_BEFORE
+                for c_start, c_end in cues
+            ):
+                earlier.negated = True
 
 
 @Language.factory("life_event_context", default_config={"data_dir": ""})

@@ -639,3 +639,133 @@ def test_round_12_families(
 )
 def test_round_12_look_alikes(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Round 13 (batch 7 read). Spoken "mekaar"; broke; unpaid bills with "geen".
+        ("Wij zijn sinds de zomer uit mekaar.", "nl", [("separation",)]),
+        ("We zitten financieel echt aan de grond.", "nl", [("financial_difficulty",)]),
+        ("Ik heb twee maanden geen premie kunnen betalen.", "nl", [("financial_difficulty",)]),
+        ("Ik zit sinds kort in de schuldregeling.", "nl", [("financial_difficulty",)]),
+        # A creditor's threat is a fact, not a fear.
+        ("De deurwaarder dreigt met beslag op mijn loon.", "nl", [("financial_difficulty",)]),
+        # Back to the parents after a split; abuse said in subordinate order.
+        (
+            "Na de scheiding ben ik teruggegaan naar mijn ouders.",
+            "nl",
+            [("separation",), ("moving",)],
+        ),
+        (
+            "Omdat mijn ex-man me sloeg ben ik weggegaan.",
+            "nl",
+            [("domestic_abuse",), ("separation",)],
+        ),
+        ("Hij heeft me gisteren weer geduwd.", "nl", [("domestic_abuse",)]),
+        # Care tasks, adoption, a death in subordinate order, reaching pension age.
+        ("Ik zet elke ochtend haar medicijnen klaar.", "nl", [("caring",)]),
+        ("We hebben net ons adoptiezoontje opgehaald.", "nl", [("new_child",)]),
+        (
+            "Sinds mijn moeder er niet meer is, doe ik de administratie.",
+            "nl",
+            [("bereavement",)],
+        ),
+        ("Ik bereik volgend jaar de AOW-leeftijd.", "nl", [("retirement",)]),
+        # Undecided, taken back afterwards, someone who does not live with the customer.
+        ("We weten nog niet of we gaan verhuizen.", "nl", [("moving", "hypothetical")]),
+        (
+            "We dachten dat hij ontslagen werd, maar het bleek loos alarm.",
+            "nl",
+            [("job_loss", "negated")],
+        ),
+        (
+            "Mijn vriendin heeft schulden, ze woont niet bij mij.",
+            "nl",
+            [("financial_difficulty", "other")],
+        ),
+        # A correction of who inside one turn: the customer's event is taken back.
+        (
+            "Ik zei dat mijn man ontslagen is, ik bedoel dat mijn broer ontslagen is.",
+            "nl",
+            [("job_loss", "negated"), ("job_loss", "other")],
+        ),
+        (
+            "Nee, niet ik ga scheiden, mijn dochter gaat scheiden.",
+            "nl",
+            [("separation", "negated"), ("separation", "other")],
+        ),
+        # ... but a plain "nee" before two people's news takes nothing back.
+        (
+            "Nee, mijn man is ontslagen, en mijn broer ook ontslagen.",
+            "nl",
+            [("job_loss",), ("job_loss", "other")],
+        ),
+        # English, round 13: a temporary stay after a split, a partner who left, "expired",
+        # made it official, the state pension starting, a future parent, a baby born, control
+        # and shouting, bills too high, childhood, a fear taken back, a housemate's couple.
+        (
+            "I'm staying with my sister for now, since the divorce.",
+            "en",
+            [("moving",), ("separation",)],
+        ),
+        (
+            "Since my wife left I can't pay the rent.",
+            "en",
+            [("separation",), ("financial_difficulty",)],
+        ),
+        ("My father-in-law expired last Thursday.", "en", [("bereavement",)]),
+        ("We made it official at the town hall last week.", "en", [("marriage",)]),
+        ("My AOW starts in August.", "en", [("retirement",)]),
+        ("I'm going to be a dad in March.", "en", [("new_child",)]),
+        ("My daughter was born last week.", "en", [("new_child",)]),
+        ("He controls all the money.", "en", [("domestic_abuse",)]),
+        ("My partner keeps shouting at me and the kids.", "en", [("domestic_abuse",)]),
+        ("The rent is now too high for me.", "en", [("financial_difficulty",)]),
+        (
+            "I grew up in a shelter because my father beat my mother.",
+            "en",
+            [("domestic_abuse", "historical")],
+        ),
+        (
+            "They thought it was cancer but it wasn't, thank God.",
+            "en",
+            [("illness", "negated")],
+        ),
+        ("My flatmate's boyfriend hits her.", "en", [("domestic_abuse", "other")]),
+        # ... but "it is not spreading" takes nothing back.
+        ("I have cancer but it is not spreading, so I keep working.", "en", [("illness",)]),
+        # "It's my father's pension" ('s = is): the father is the customer's family.
+        ("It's my father's pension, he died on Sunday.", "en", [("bereavement",)]),
+    ],
+)
+def test_round_13_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Round 13: an organisation moves, money is "moved", people in general, waste water,
+        # a power cut, a removal firm's employee, an address typo, phone reception.
+        ("Onze afdeling verhuist in maart naar Utrecht.", "nl"),
+        ("Hoe verhuis ik mijn spaargeld naar een andere bank?", "nl"),
+        ("Wij zijn een stichting voor mensen met schulden, kunnen we folders krijgen?", "nl"),
+        ("Het is een gescheiden rioolstelsel.", "nl"),
+        ("Alles is dood hier, de stroom is al een uur weg.", "nl"),
+        ("Ik werk bij een verhuisbedrijf en heb een vraag over de zakelijke rekening.", "nl"),
+        ("Ik wil mijn adres aanpassen, de postcode klopt niet.", "nl"),
+        ("My husband walked the dog and then we talked about the loan.", "en"),
+        ("When my husband went to the doctor he had to wait for hours.", "en"),
+        ("She has an expired passport, can she still open an account?", "en"),
+        ("I am due in court on Monday so I can't come to the office.", "en"),
+        ("We're throwing stuff out before the big clear-out.", "en"),
+        ("I will not be able to make the appointment on Monday.", "en"),
+        ("We are splitting the internet between three housemates.", "en"),
+        ("Can you correct my address, there's a typo in the street name?", "en"),
+    ],
+)
+def test_round_13_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []

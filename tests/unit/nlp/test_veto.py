@@ -29,7 +29,8 @@ LOOK_ALIKES = [
         "nl",
     ),
     (
-        "Ik heb een artikel gelezen over mensen met schulden, maar ik bel over mijn wachtwoord.",
+        # ("mensen met schulden" is a rule veto since round 13: the rules no longer hear it)
+        "Er staat een artikel over schulden in jullie blad, maar ik bel over mijn wachtwoord.",
         "nl",
     ),
     ("The divorce rate in my street is crazy, anyway, my bill is wrong.", "en"),
