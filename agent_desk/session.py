@@ -12,7 +12,8 @@ Set aside, not forgotten: with the opt-in classifier veto (setting ``nlp_veto``)
 rules heard as asserted but the classifier judged look-alikes (``Detection.set_aside``) travel
 in their own list (``Step.set_aside``, :attr:`CallSession.set_aside`), so a screen can show what
 was heard and set aside. They never enter the guard's state, the NBA request or
-:meth:`CallSession.asserted_event_types`: nothing counts them as the customer's events.
+:meth:`CallSession.asserted_event_types`: nothing counts them as the customer's events. The
+decision log records their types apart (:meth:`CallSession.set_aside_event_types`).
 """
 
 from __future__ import annotations
@@ -245,6 +246,12 @@ class CallSession:
         row records beside the verdict, never the words that were said. Events the classifier
         veto set aside are not among them (see :attr:`set_aside`)."""
         return [o.event.type.value for o in self._tracker.asserted]
+
+    def set_aside_event_types(self) -> list[str]:
+        """The life-event types the classifier veto set aside so far (public identifiers, in
+        call order): what a decision row records apart from :meth:`asserted_event_types`, so a
+        supervisor sees what was heard and set aside. Never counted as the customer's events."""
+        return [o.event.type.value for o in self.set_aside]
 
     def new_decisions(self, judged: Sequence[Judged]) -> list[Judged]:
         """The judgements that differ from what this call last decided for the same suggestion:

@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     hear in utterances it scores as look-alikes ("die deal is dood"). Off by default: it cuts
     false alarms by about two thirds but also misses some real events (docs/quality.md, "A
     classifier veto"). Set-aside events stay on the detection (``set_aside``) but the guard
-    does not count them."""
+    does not count them; the decision log records their types apart (``set_aside_types``)."""
 
     desk_id: str = Field(default="desk-1", max_length=64)
     """Identifies this desk in shared decision logs."""

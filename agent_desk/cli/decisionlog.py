@@ -2,10 +2,11 @@
 
 The guard advises and keeps a record: a call guarded through a pipe records every new decision
 in the same decision log as the call screen, through the same parts. The session says which
-judgements are new (:meth:`CallSession.new_decisions`) and which life-event types were heard
-(:meth:`CallSession.asserted_event_types`); :class:`DeskRecords` writes them, and its spool keeps
-them while the database is away. A row holds ids, verdicts, rule ids and event types, never
-what was said.
+judgements are new (:meth:`CallSession.new_decisions`), which life-event types were heard
+(:meth:`CallSession.asserted_event_types`) and which the classifier veto set aside
+(:meth:`CallSession.set_aside_event_types`, kept apart and never counted); :class:`DeskRecords`
+writes them, and its spool keeps them while the database is away. A row holds ids, verdicts,
+rule ids and event types, never what was said.
 
 The timeline on stdout never waits for the database: batches go to one worker thread, in the
 order the call produced them, and the call goes on. A failure of the log itself is said once on
@@ -60,7 +61,11 @@ class CallDecisionLog:
             return
         items = [(j.suggestion, j.decision) for j in fresh]
         self._worker.submit(
-            self._write, self.session.call_id, items, self.session.asserted_event_types()
+            self._write,
+            self.session.call_id,
+            items,
+            self.session.asserted_event_types(),
+            self.session.set_aside_event_types(),
         )
 
     async def finish(self) -> str:
@@ -89,10 +94,14 @@ class CallDecisionLog:
         return self._records
 
     def _write(
-        self, call_ref: str, items: list[tuple[Suggestion, Decision]], event_types: list[str]
+        self,
+        call_ref: str,
+        items: list[tuple[Suggestion, Decision]],
+        event_types: list[str],
+        set_aside_types: list[str],
     ) -> None:
         try:
-            outcome = self._desk().decisions.record(call_ref, items, event_types)
+            outcome = self._desk().decisions.record(call_ref, items, event_types, set_aside_types)
         except Exception as exc:  # the spool itself failed: say so once, never stop the call
             self.lost += len(items)
             self._say_once("status.log_failed", error=f"{type(exc).__name__}"[:80])

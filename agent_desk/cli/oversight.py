@@ -102,6 +102,10 @@ def item_lines(item: ReviewItem, lang: Lang) -> list[str]:
     lines.append(
         t("oversight.review.item_events", lang, events=_event_names(item.event_types, lang))
     )
+    if item.set_aside_types:
+        # Heard by the rules, set aside by the classifier veto: said only when it happened.
+        names = _event_names(item.set_aside_types, lang)
+        lines.append(t("oversight.review.item_set_aside", lang, events=names))
     lines.append(t("oversight.review.item_reason", lang, reason=item.reason))
     if item.status == "closed":
         lines.append(

@@ -21,8 +21,11 @@ class DecisionLog:
         call_ref: str,
         items: Iterable[tuple[Suggestion, Decision]],
         event_types: Sequence[str] = (),
+        set_aside_types: Sequence[str] = (),
     ) -> int:
-        """Append decisions in one transaction; returns how many were written."""
+        """Append decisions in one transaction; returns how many were written. ``event_types``
+        are the customer's life events then; ``set_aside_types`` what the classifier veto set
+        aside (kept apart, never counted as the customer's events)."""
         rows = [
             DecisionRecord(
                 decision_id=d.decision_id,
@@ -35,6 +38,7 @@ class DecisionLog:
                 verdict=d.verdict.value,
                 rules=[r.rule for r in d.reasons],
                 event_types=sorted(set(event_types)),
+                set_aside_types=sorted(set(set_aside_types)),
             )
             for s, d in items
         ]

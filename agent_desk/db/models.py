@@ -31,6 +31,13 @@ class DecisionBase(SQLModel):
     rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     #: Life-event types current at decision time (types only, no evidence text).
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Life-event types the rules heard and the classifier veto (setting ``nlp_veto``) set aside
+    #: as look-alikes, kept apart: never among ``event_types``, never counted by the KPIs. Types
+    #: only, like ``event_types``; empty for rows logged before migration 0003.
+    set_aside_types: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default=text("'[]'")),
+    )
 
 
 class DecisionRecord(DecisionBase, table=True):

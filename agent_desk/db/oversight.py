@@ -2,7 +2,8 @@
 the customer's consent to note a life event, and the agent's reactions to shown suggestions.
 
 The review queue puts overrides and brakes side by side, oldest first, with their context (rules,
-life-event types, reason, desk, time) for a supervisor or ombudsman to close with a note.
+life-event types, reason, desk, time; for an override also what the classifier veto set aside,
+from the decision log) for a supervisor or ombudsman to close with a note.
 
 Every free-text field (an override reason, a brake reason, a closing note, a consent note) goes
 through :func:`agent_desk.redact.redact` here, at the one door into the database, so no caller
@@ -12,7 +13,7 @@ can forget it. Nothing from the transcript is ever passed in: life events are ke
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar, get_args
 
@@ -26,6 +27,7 @@ from agent_desk.db.models import (
     BrakeRecord,
     ConsentPublic,
     ConsentRecord,
+    DecisionRecord,
     OverridePublic,
     OverrideRecord,
     ReactionPublic,
@@ -78,6 +80,9 @@ class ReviewItem:
     closed_at: datetime | None = None
     closed_by: str | None = None
     closing_note: str | None = None
+    #: For overrides: the life-event types the classifier veto set aside when the overridden
+    #: decision was logged (from the decision log; shown apart, never counted). Empty for brakes.
+    set_aside_types: tuple[str, ...] = ()
 
     @classmethod
     def of_override(cls, o: OverridePublic) -> ReviewItem:
@@ -229,9 +234,34 @@ class OversightLog:
         if status not in ("open", "closed", "all"):
             raise ValueError(f"status must be open, closed or all, not {status!r}")
         wanted = None if status == "all" else status
-        items = [ReviewItem.of_override(o) for o in self.overrides(status=wanted)]
+        overrides = self.overrides(status=wanted)
+        set_aside = self._set_aside_for(overrides)
+        items = [
+            replace(
+                ReviewItem.of_override(o),
+                set_aside_types=set_aside.get((o.call_ref, o.decision_id), ()),
+            )
+            for o in overrides
+        ]
         items += [ReviewItem.of_brake(b) for b in self.brakes(status=wanted)]
         return sorted(items, key=lambda i: (i.created_at, i.kind, i.id))
+
+    def _set_aside_for(
+        self, overrides: list[OverridePublic]
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(call, decision id) -> what the classifier veto set aside when that decision was
+        logged, from the decision log (types only)."""
+        ids = sorted({o.decision_id for o in overrides})
+        if not ids:
+            return {}
+        stmt = select(
+            DecisionRecord.call_ref, DecisionRecord.decision_id, DecisionRecord.set_aside_types
+        ).where(col(DecisionRecord.decision_id).in_(ids))
+        found: dict[tuple[str, str], set[str]] = {}
+        with Session(self.engine) as session:
+            for call_ref, decision_id, kinds in session.exec(stmt):
+                found.setdefault((call_ref, decision_id), set()).update(kinds or ())
+        return {key: tuple(sorted(kinds)) for key, kinds in found.items() if kinds}
 
     def close_case(self, kind: CaseKind, case_id: int, note: str, user: str) -> ReviewItem:
         """Close an override or brake as ``user``, who needs the review permission (supervisor

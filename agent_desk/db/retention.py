@@ -102,7 +102,9 @@ def purge(
 
 def export_call(engine: Engine, call_ref: str) -> dict[str, Any]:
     """Everything stored about one call, as JSON-ready data (an access request, GDPR art. 15).
-    Decision records hold kinds, verdicts and rule ids; no transcript text is stored anywhere."""
+    Decision records hold kinds, verdicts, rule ids and life-event types (``event_types``, and
+    apart ``set_aside_types``: what the classifier veto set aside); no transcript text is stored
+    anywhere."""
 
     def rows(table: Any, public: Any) -> list[dict[str, Any]]:
         stmt = select(table).where(table.call_ref == call_ref).order_by(col(table.id))

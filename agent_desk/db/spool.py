@@ -9,8 +9,12 @@ already in the database (the process stopped between a commit and the spool rewr
 written twice. A new log for the same desk finds the spool a previous run left behind.
 
 Spooled lines hold exactly what a decision row holds: ids, kinds, verdicts, rule ids and
-life-event types, never transcript text. A batch the database refuses for its content (not for
-being away) is moved to a ``.rejected.jsonl`` file beside the spool rather than blocking the rest.
+life-event types (heard, and set aside by the classifier veto), never transcript text. Rows are
+JSON objects keyed by column: a row spooled by an older agent-desk lacks the newer keys
+(``set_aside_types``) and is written with their empty value, so an upgrade loses no spooled
+decision; an older agent-desk ignores keys it does not know. A batch the database refuses for
+its content (not for being away) is moved to a ``.rejected.jsonl`` file beside the spool rather
+than blocking the rest.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ _FIELDS = (
     "rules",
     "event_types",
 )
+#: Columns added after the spool's first format, with the value a row spooled without them gets.
+_ADDED_FIELDS: dict[str, Callable[[], Any]] = {"set_aside_types": list}
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -78,6 +84,15 @@ _locks_guard = threading.Lock()
 def _lock_for(path: Path) -> threading.Lock:
     with _locks_guard:
         return _locks.setdefault(path.resolve(), threading.Lock())
+
+
+def _columns(row: dict[str, Any]) -> dict[str, Any]:
+    """A spooled row's column values; a column the row predates gets its empty value."""
+    values = {k: row.get(k) for k in _FIELDS}
+    for k, empty in _ADDED_FIELDS.items():
+        value = row.get(k)
+        values[k] = empty() if value is None else value
+    return values
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -119,10 +134,11 @@ class SpooledDecisionLog:
         call_ref: str,
         items: Iterable[tuple[Suggestion, Decision]],
         event_types: Sequence[str] = (),
+        set_aside_types: Sequence[str] = (),
     ) -> Literal["written", "queued"]:
         """Write the batch now, or spool it when the database cannot take it (or older batches
         are still waiting: the log keeps call order)."""
-        rows = [self._row(call_ref, s, d, event_types) for s, d in items]
+        rows = [self._row(call_ref, s, d, event_types, set_aside_types) for s, d in items]
         if not rows:
             return "written"
         batch = {"batch": uuid.uuid4().hex, "rows": rows}
@@ -157,7 +173,12 @@ class SpooledDecisionLog:
 
     # -- internals -----------------------------------------------------------------------------
     def _row(
-        self, call_ref: str, s: Suggestion, d: Decision, event_types: Sequence[str]
+        self,
+        call_ref: str,
+        s: Suggestion,
+        d: Decision,
+        event_types: Sequence[str],
+        set_aside_types: Sequence[str],
     ) -> dict[str, Any]:
         return {
             "decision_id": d.decision_id,
@@ -170,16 +191,14 @@ class SpooledDecisionLog:
             "verdict": d.verdict.value,
             "rules": [r.rule for r in d.reasons],
             "event_types": sorted(set(event_types)),
+            "set_aside_types": sorted(set(set_aside_types)),
             # When it was decided, not when the database came back.
             "created_at": utcnow().isoformat(),
         }
 
     def _records(self, batch: dict[str, Any]) -> list[DecisionRecord]:
         return [
-            DecisionRecord(
-                **{k: row.get(k) for k in _FIELDS},
-                created_at=datetime.fromisoformat(row["created_at"]),
-            )
+            DecisionRecord(**_columns(row), created_at=datetime.fromisoformat(row["created_at"]))
             for row in batch["rows"]
         ]
 

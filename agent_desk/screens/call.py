@@ -362,7 +362,12 @@ class CallScreen(Screen[None]):
         self.query_one(SuggestionsPanel).judged([(j.suggestion, j.decision) for j in judged])
         fresh = self.session.new_decisions(judged)
         if fresh:
-            self._log_decisions(self.session.call_id, fresh, self._event_types())
+            self._log_decisions(
+                self.session.call_id,
+                fresh,
+                self._event_types(),
+                self.session.set_aside_event_types(),
+            )
 
     @on(FeedStateChanged)
     def _feed_state(self, message: FeedStateChanged) -> None:
@@ -631,14 +636,24 @@ class CallScreen(Screen[None]):
         self.post_message(OversightRecorded(kind, record_id or 0))
 
     @work(thread=True, group="db", description="log decisions", exit_on_error=False)
-    def _log_decisions(self, call_ref: str, judged: list[Judged], event_types: list[str]) -> None:
-        """Every new decision goes to the decision log; while the database is away it waits in
+    def _log_decisions(
+        self,
+        call_ref: str,
+        judged: list[Judged],
+        event_types: list[str],
+        set_aside_types: list[str],
+    ) -> None:
+        """Every new decision goes to the decision log, with the life-event types heard and,
+        apart, those the classifier veto set aside; while the database is away it waits in
         the desk's spool and is written when the database is back (none lost)."""
         try:
             records = self._records()
             with self._db_lock:
                 outcome = records.decisions.record(
-                    call_ref, [(j.suggestion, j.decision) for j in judged], event_types
+                    call_ref,
+                    [(j.suggestion, j.decision) for j in judged],
+                    event_types,
+                    set_aside_types,
                 )
         except Exception as exc:  # the spool itself failed: say so, never stop the call
             error = f"{type(exc).__name__}"[:80]

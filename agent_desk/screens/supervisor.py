@@ -1178,9 +1178,18 @@ def _review_row(item: ReviewItem, lang: Lang) -> tuple[Any, ...]:
         _when(item.created_at),
         Text(item.desk_id),
         Text(item.reason),  # redacted at the door to the database; still untrusted text
-        ", ".join(t(f"event.{e}", lang) for e in item.event_types) or "–",
+        _review_events(item, lang),
         Text(rules),
     )
+
+
+def _review_events(item: ReviewItem, lang: Lang) -> str:
+    """The life events heard, then (only when there are any) what the classifier set aside."""
+    heard = ", ".join(t(f"event.{e}", lang) for e in item.event_types)
+    if not item.set_aside_types:
+        return heard or "–"
+    aside = ", ".join(t(f"event.{e}", lang) for e in item.set_aside_types)
+    return " · ".join(filter(None, (heard, t("sv.review.set_aside", lang, events=aside))))
 
 
 class SupervisorApp(App[None]):

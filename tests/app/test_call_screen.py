@@ -10,6 +10,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from agent_desk.app import AgentDeskApp
+from agent_desk.db.decisions import DecisionLog
+from agent_desk.db.engine import make_engine
 from agent_desk.library.conversation import Conversation
 from agent_desk.library.load import load_conversation
 from agent_desk.messages import StepsProcessed
@@ -357,6 +359,34 @@ async def test_an_event_the_classifier_set_aside_is_shown_dimmed_and_never_count
         assert source.events == [frozenset()]
         (card,) = screen.query(SuggestionCard)
         assert card.decision.verdict is Verdict.SHOW
+
+
+@pytest.mark.usefixtures("classifier_veto")
+async def test_the_decision_log_records_what_was_set_aside_apart_from_the_events(
+    steps: Steps,
+) -> None:
+    settings = load_settings(nlp_veto=True)
+    app = AgentDeskApp(
+        settings=settings, conversation=_conv([("customer", LOOK_ALIKE)]), speed=None,
+        nba=OfferSource(),
+    )  # fmt: skip
+    async with app.run_test(size=(130, 30)) as pilot:
+        screen = await steps(pilot, 1)
+        for _ in range(200):
+            if screen.decisions_logged and not [
+                w for w in app.workers if w.group == "db" and not w.is_finished
+            ]:
+                break
+            await pilot.pause(0.05)
+        call_ref = screen.session.call_id
+    engine = make_engine(settings.database_url)
+    try:
+        (row,) = DecisionLog(engine, settings.desk_id).for_call(call_ref)
+    finally:
+        engine.dispose()
+    assert (row.suggestion_id, row.verdict) == ("loan", "show")
+    assert row.event_types == []  # never counted ...
+    assert row.set_aside_types == ["separation"]  # ... but on record for a supervisor
 
 
 @pytest.mark.usefixtures("classifier_veto")

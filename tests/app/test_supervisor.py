@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, OptionList, Static, TabbedContent, TextArea
 
+from agent_desk.db.decisions import DecisionLog
 from agent_desk.db.engine import make_engine
 from agent_desk.db.models import (
     DecisionRecord,
@@ -579,6 +580,23 @@ async def test_review_case_is_closed_with_a_redacted_note(engine: Engine) -> Non
         assert brake.closing_note == "Gebeld, klant geholpen; mail [E-MAIL]"
         assert "Afgesloten: noodrem" in _text(pilot, "#review-msg")
         assert [r[:2] for r in _rows(pilot, "#review")] == [["afwijking", str(override_id)]]
+
+
+async def test_the_review_queue_says_what_the_classifier_set_aside(engine: Engine) -> None:
+    _people(engine)
+    DecisionLog(engine, "desk-7").record(
+        "call-1", [(CARD, HELD)], event_types=["bereavement"], set_aside_types=["separation"]
+    )
+    _cases(engine)
+    for lang, said in (
+        ("nl", "Overlijden · terzijde gelegd: Scheiding"),
+        ("en", "Bereavement · set aside: Separation"),
+    ):
+        async with _app(engine, "olga", lang=lang).run_test(size=(160, 42)) as pilot:
+            await _settle(pilot)
+            override, brake = _rows(pilot, "#review")
+            assert override[5] == said
+            assert brake[5] == "–"  # nothing heard, nothing set aside: nothing said
 
 
 async def test_kpis_show_the_numbers_and_overrides_per_rule(engine: Engine) -> None:

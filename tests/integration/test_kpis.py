@@ -139,3 +139,19 @@ def test_an_empty_log_has_zeros_not_errors(engine: Engine) -> None:
     assert k.median_hours_to_close is None
     assert k.overrides_per_rule == {}
     assert k.per_day == {}
+
+
+def test_a_kind_the_classifier_set_aside_never_makes_a_decision_vulnerable(
+    engine: Engine,
+) -> None:
+    log = DecisionLog(engine, "desk-1")
+    # The rules heard a bereavement and a separation; the classifier set them aside.
+    log.record("call-x", [(CARD, _d(CARD, Verdict.HOLD, "autonomy.no-offers"))],
+               set_aside_types=["bereavement", "separation"])  # fmt: skip
+    log.record("call-x", [(SAVINGS, _d(SAVINGS, Verdict.SHOW))],
+               set_aside_types=["bereavement"])  # fmt: skip
+    (stored, _) = log.for_call("call-x")
+    assert (stored.event_types, stored.set_aside_types) == ([], ["bereavement", "separation"])
+    k = compute_kpis(engine)
+    assert k.harmful_prevented == 0  # the held card was not held for a vulnerable customer
+    assert k.offers_shown_during_event == 0  # the savings offer was not shown during one

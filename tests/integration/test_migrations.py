@@ -52,6 +52,45 @@ def test_downgrade_to_base_and_back(engine: Engine) -> None:
     assert _diff(engine) == []
 
 
+_OLD_DECISION = (
+    "INSERT INTO decision (decision_id, call_ref, desk_id, rule_set_version, suggestion_id, kind,"
+    " verdict, rules, event_types, created_at) VALUES ('d-1', 'call-1', 'desk-1', '1.0.0', 's1',"
+    " 'sales', 'hold', '[\"vulnerability.no-commercial\"]', '[\"bereavement\"]',"
+    " CURRENT_TIMESTAMP)"
+)
+
+
+def _set_aside_column(engine: Engine) -> bool:
+    return "set_aside_types" in {c["name"] for c in inspect(engine).get_columns("decision")}
+
+
+def test_0003_adds_the_set_aside_kinds_to_decisions_already_logged(db_url: str) -> None:
+    engine = create_engine(db_url, poolclass=NullPool)
+    migrations.upgrade(engine, "0002")
+    assert not _set_aside_column(engine)
+    with engine.begin() as conn:
+        conn.execute(text(_OLD_DECISION))
+    migrations.upgrade(engine)
+    assert migrations.current(engine) == migrations.head() == "0003"
+    assert _diff(engine) == []
+    from agent_desk.db.decisions import DecisionLog
+
+    (row,) = DecisionLog(engine, "desk-1").for_call("call-1")
+    assert (row.rules, row.event_types) == (["vulnerability.no-commercial"], ["bereavement"])
+    assert row.set_aside_types == []
+    # Back to 0002: the column goes, the decisions stay; and up again.
+    migrations.downgrade(engine, "0002")
+    assert not _set_aside_column(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT decision_id FROM decision")).scalars().all() == ["d-1"]
+    migrations.upgrade(engine)
+    assert _set_aside_column(engine)
+    assert _diff(engine) == []
+    (row,) = DecisionLog(engine, "desk-1").for_call("call-1")
+    assert row.set_aside_types == []
+    engine.dispose()
+
+
 def test_make_engine_twice_is_a_no_op(db_url: str) -> None:
     first = make_engine(db_url)
     with first.begin() as conn:

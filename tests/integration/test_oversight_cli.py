@@ -81,6 +81,40 @@ def test_review_lists_open_cases_with_context_and_closes_one(desk: Engine) -> No
     assert "No emergency brake with id 99" in missing.output
 
 
+def _set_aside_in_call_9(desk: Engine) -> None:
+    """The rules heard a separation in call 9; the classifier set it aside; the agent overrode."""
+    held = HELD.model_copy(update={"decision_id": "d-99"})
+    DecisionLog(desk, "desk-4").record(
+        "call-9", [(CARD, held)], event_types=["job_loss"], set_aside_types=["separation"]
+    )
+    OversightLog(desk, "desk-4").record_override(
+        "call-9", CARD, held, "Klant vroeg erom", ["job_loss"]
+    )
+
+
+def test_review_and_export_say_what_the_classifier_set_aside_only_when_it_did(
+    desk: Engine, tmp_path: Path
+) -> None:
+    _set_aside_in_call_9(desk)
+    lines = _run("olga", "review").output.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("override #2 [open]"))
+    assert lines[top + 3 : top + 5] == [
+        "  life events: job loss",
+        "  set aside by the classifier (not counted): separation",
+    ]
+    # Call 7's override: nothing was set aside, so nothing is said about it.
+    assert sum("set aside" in line for line in lines) == 1
+    dutch = CliRunner().invoke(
+        main, ["review"], env={"AGENT_DESK_USER": "olga", "AGENT_DESK_LANGUAGE": "nl"}
+    )
+    assert "  door de classifier terzijde gelegd (telt niet mee): scheiding" in dutch.output
+    exported = json.loads(_run("olga", "export", "--call", "call-9").stdout)
+    (decision,) = exported["decisions"]
+    assert (decision["event_types"], decision["set_aside_types"]) == (["job_loss"], ["separation"])
+    (nothing_aside,) = json.loads(_run("olga", "export", "--call", "call-7").stdout)["decisions"]
+    assert nothing_aside["set_aside_types"] == []
+
+
 def test_a_closing_note_needs_the_same_ten_characters_as_in_the_screen(desk: Engine) -> None:
     from agent_desk.notes import MIN_CLOSE_NOTE_CHARS
 

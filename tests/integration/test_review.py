@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from agent_desk.auth import PermissionDenied
+from agent_desk.db.decisions import DecisionLog
 from agent_desk.db.oversight import CaseAlreadyClosed, CaseNotFound, OversightLog
 from tests.support.records import CARD, HELD, SHOWN, SUPPORT, add_users
 
@@ -36,6 +37,25 @@ def test_the_queue_holds_overrides_and_brakes_oldest_first_with_context(engine: 
     assert top.created_at.tzinfo is not None
     assert queue[1].event_types == ("job_loss",)
     assert queue[1].reason == "Klant in paniek"
+
+
+def test_an_override_shows_what_the_classifier_set_aside_for_its_decision(
+    engine: Engine,
+) -> None:
+    held_again = HELD.model_copy(update={"decision_id": "d-43"})
+    log = DecisionLog(engine, "desk-3")
+    log.record("call-1", [(CARD, HELD)], event_types=["job_loss"], set_aside_types=["separation"])
+    log.record("call-2", [(CARD, HELD)], set_aside_types=["illness"])  # same id, other call
+    log.record("call-1", [(CARD, held_again)], event_types=["job_loss"])
+    desk = OversightLog(engine, "desk-3")
+    desk.record_override("call-1", CARD, HELD, "Klant vroeg er zelf om", ["job_loss"])
+    desk.record_override("call-1", CARD, held_again, "Nog een keer")
+    desk.record_brake("call-1", "Klant in paniek", "default@1.0.0", ["job_loss"])
+
+    first, second, brake = desk.review_queue()
+    assert (first.event_types, first.set_aside_types) == (("job_loss",), ("separation",))
+    assert second.set_aside_types == ()  # its decision had nothing set aside
+    assert (brake.kind, brake.set_aside_types) == ("brake", ())
 
 
 def test_a_supervisor_closes_an_override_with_a_redacted_note(engine: Engine) -> None:

@@ -107,3 +107,17 @@ def test_agent_speech_sets_nothing_aside(rules: RuleSet, vetoed: Detector) -> No
     assert step.events == ()
     assert step.set_aside == ()
     assert session.set_aside == []
+
+
+def test_the_set_aside_kinds_are_given_apart_for_the_decision_log(
+    rules: RuleSet, vetoed: Detector
+) -> None:
+    session = _session(rules, vetoed)
+    _say(session, LOOK_ALIKE)
+    # Kinds only, what a decision row keeps beside the verdict; never counted as asserted.
+    assert session.set_aside_event_types() == ["separation"]
+    assert session.asserted_event_types() == []
+    _say(session, "Ik ga scheiden van mijn man.")  # same id: the final replaces it
+    assert session.set_aside_event_types() == []
+    assert session.asserted_event_types() == ["separation"]
+    assert _session(rules, Detector(veto=False)).set_aside_event_types() == []
