@@ -1360,6 +1360,7 @@ class EventContext:
                 applicable = _resolve_overlaps(
                     [t for t in triggers if not t.types or ev.type in t.types]
                 )
+            applicable = _not_owned(applicable, ev, events)
             household = _flag(
                 ev,
                 applicable,
@@ -1440,6 +1441,25 @@ def _sentence_index(doc: Doc) -> list[int]:
             n += 1
         out.append(n)
     return out
+
+
+def _not_owned(triggers: list[_Trigger], ev: EventHit, events: list[EventHit]) -> list[_Trigger]:
+    """``triggers`` without the negations that belong to another event's evidence ("het lukt
+    niet meer met de betalingen" does not deny the illness in "... sinds ik ziek ben"). Not
+    when that event overlaps ``ev``: "we wonen niet meer samen" still denies living together."""
+    owned = {
+        i
+        for other in events
+        if other is not ev and (other.end <= ev.start or ev.end <= other.start)
+        for i in (other.literal or (other.start,))
+    }
+    if not owned:
+        return triggers
+    return [
+        t
+        for t in triggers
+        if t.category != Category.NEGATED or owned.isdisjoint(range(t.start, t.end))
+    ]
 
 
 def _clear(a: int, b: int, terminators: set[int]) -> bool:

@@ -769,3 +769,108 @@ def test_round_13_families(
 )
 def test_round_13_look_alikes(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Round 14 (batch 8 read). Idioms and indirect wording.
+        ("Ze hebben me na twintig jaar de laan uitgestuurd.", "nl", [("job_loss",)]),
+        ("Sinds de sluiting van de fabriek zit ik thuis.", "nl", [("job_loss",)]),
+        ("Mijn broer is vorig jaar om het leven gekomen.", "nl", [("bereavement",)]),
+        ("We hebben vanochtend afscheid genomen van oma.", "nl", [("bereavement",)]),
+        ("Ik ben daarvoor minder gaan werken, hij heeft veel zorg nodig.", "nl", [("caring",)]),
+        ("Ik ben dag en nacht bezig met mijn man.", "nl", [("caring",)]),
+        ("ik woon in een blijf van mijn lijfhuis", "nl", [("domestic_abuse",)]),
+        ("Er is een derde op komst.", "nl", [("new_child",)]),
+        ("Nu ik niet meer hoef te werken heb ik eindelijk tijd.", "nl", [("retirement",)]),
+        ("Ik zit al maanden thuis met een burn out.", "nl", [("illness",)]),
+        ("Ze hebben een plekje gevonden op mijn long.", "nl", [("illness",)]),
+        ("Ik kan de rekening niet in één keer betalen.", "nl", [("financial_difficulty",)]),
+        # Moving in with a partner: moving and marriage (the corpus guideline).
+        ("Ik woon nu bij mijn vriendin in.", "nl", [("moving",), ("marriage",)]),
+        (
+            "Na de scheiding ben ik naar een studio verhuisd.",
+            "nl",
+            [("separation",), ("moving",)],
+        ),
+        # A negation inside one event's evidence does not deny the next one.
+        (
+            "Het lukt niet meer met de betalingen sinds ik ziek ben.",
+            "nl",
+            [("financial_difficulty",), ("illness",)],
+        ),
+        # ... but it still denies an event it overlaps.
+        ("We wonen niet meer samen.", "nl", [("marriage", "negated"), ("separation",)]),
+        # A year in words is long ago; a fear that did not come true.
+        (
+            "Mijn ouders zijn in tweeëntachtig gescheiden.",
+            "nl",
+            [("separation", "other", "historical")],
+        ),
+        (
+            "Ik was bang dat ik ontslagen zou worden, maar ik mag blijven.",
+            "nl",
+            [("job_loss", "negated", "hypothetical")],
+        ),
+        # Many people in a story are not the customer's family.
+        ("In de oorlog zijn duizenden mensen omgekomen.", "nl", [("bereavement", "other")]),
+        # English, round 14: care by role, retirement idioms, an indirect birth, job loss with
+        # a negation inside, emigrating, a new tenant, moving in with a partner, a marriage that
+        # broke down, control, "not feeling well", a wedding without a date, a general question,
+        # a lodger, a correction of who.
+        ("I'm a mantelzorger for my mother.", "en", [("caring",)]),
+        ("I'm taking carer's leave to look after my husband.", "en", [("caring",)]),
+        ("After thirty years I'm hanging up my boots.", "en", [("retirement",)]),
+        ("I reach pensionable age in March.", "en", [("retirement",)]),
+        ("The little one arrived three weeks early.", "en", [("new_child",)]),
+        ("They didn't renew my contract.", "en", [("job_loss",)]),
+        ("We're leaving the Netherlands in August for good.", "en", [("moving",)]),
+        ("I'm the new tenant at number 12.", "en", [("moving",)]),
+        (
+            "I'm moving in with my girlfriend next month.",
+            "en",
+            [("moving",), ("marriage",)],
+        ),
+        ("Now that we're husband and wife we want one policy.", "en", [("marriage",)]),
+        ("Our marriage broke down last year.", "en", [("separation",)]),
+        ("He takes my bank card and checks my phone every night.", "en", [("domestic_abuse",)]),
+        ("I'm not feeling well, it's my back again.", "en", [("illness",)]),
+        ("We're engaged but there's no date yet.", "en", [("marriage", "hypothetical")]),
+        ("My lodger lost his job.", "en", [("job_loss", "other")]),
+        (
+            "No, it's my sister who is getting divorced, not me.",
+            "en",
+            [("separation", "other")],
+        ),
+    ],
+)
+def test_round_14_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Wat een ziek verhaal, drie keer dezelfde factuur.", "nl"),
+        ("Ik voel me mishandeld door jullie klantenservice.", "nl"),
+        ("Wij zijn een verhuisbedrijf uit Zwolle.", "nl"),
+        ("De chatbot zei dat mijn account 'overleden' was.", "nl"),
+        ("Ik keek naar een realityshow en die twee zijn gescheiden.", "nl"),
+        ("I work in palliative care and my shifts changed.", "en"),
+        ("The chatbot said my contract was terminated, is it still active?", "en"),
+        ("The letter says final notice but I paid it last week.", "en"),
+        ("We're separating the gas and electricity between two suppliers.", "en"),
+        ("I'm expecting the router today.", "en"),
+        ("Heart attack moment when I opened the bill!", "en"),
+        ("The stream died during the match.", "en"),
+        ("We are leaving the Netherlands for a holiday on Friday.", "en"),
+        ("I'm going back home to India for Diwali, will my card work there?", "en"),
+        ("My son is not doing well at school.", "en"),
+        ("My phone broke, can I get a new one on my contract?", "en"),
+    ],
+)
+def test_round_14_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
