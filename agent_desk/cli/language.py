@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from agent_desk.i18n import Lang
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from agent_desk.library.conversation import Conversation
     from agent_desk.settings import SettingsError
 
 
@@ -50,3 +53,42 @@ def settings_error(exc: SettingsError, lang: Lang) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def option_language(option: str | None) -> Lang:
+    """The ``--lang`` option when it is given, else the ``language`` setting
+    (:func:`settings_language`): what a command with ``--lang`` speaks, also when it refuses."""
+    if option in ("nl", "en"):
+        return cast(Lang, option)
+    return settings_language()
+
+
+def refusal(exc: Exception, lang: Lang) -> str:
+    """Why a command cannot start, in ``lang``: the settings (:func:`settings_error`), or every
+    problem of a file (a rule set, a conversation) as ``file:line [field]: what``, one a line;
+    anything else as it is."""
+    from agent_desk.problems import problem_line
+    from agent_desk.settings import SettingsError
+    from guards.yamlsrc import DataError
+
+    if isinstance(exc, SettingsError):
+        return settings_error(exc, lang)
+    if isinstance(exc, DataError) and exc.problems:
+        return "\n".join(problem_line(p, lang) for p in exc.problems)
+    return str(exc)
+
+
+def find_conversation(ref: str | Path) -> Conversation:
+    """:func:`~agent_desk.library.load.load_conversation`, with a code on its "no such file or
+    library conversation" problem so that :func:`refusal` can say it in the user's language."""
+    from dataclasses import replace
+
+    from agent_desk.library.load import load_conversation, resolve_conversation
+    from agent_desk.library.yamlio import DataFileError
+
+    try:
+        path = resolve_conversation(ref)
+    except DataFileError as exc:
+        coded = [replace(p, code="no_such_conversation") for p in exc.problems]
+        raise DataFileError(coded) from exc
+    return load_conversation(path)

@@ -27,13 +27,19 @@ def live(
     use_stdin: bool, sse_url: str | None, use_connect: bool, no_ui: bool, lang: str | None
 ) -> None:
     """Guard a live call. With --stdin the timeline goes to stdout (the pipe is the input)."""
+    from agent_desk.cli.errors import Misused, Refused
+    from agent_desk.cli.language import option_language, refusal
     from agent_desk.cli.terminal import require_terminal
+    from agent_desk.i18n import t
+    from agent_desk.rulesource import load_active_rules
     from agent_desk.wiring import WiringError, make_feed, make_nba
+    from guards.rules import RuleSetError
 
     chosen = [n for n, on in (("stdin", use_stdin), ("sse", bool(sse_url)),
                               ("connect", use_connect)) if on]  # fmt: skip
     if len(chosen) > 1:
-        raise click.UsageError("choose one of --stdin, --sse, --connect")
+        ui = option_language(lang)
+        raise Misused(t("cli.live.one_source", ui), ui)
     overrides: dict[str, object] = {}
     if chosen:
         overrides["feed"] = chosen[0]
@@ -43,23 +49,29 @@ def live(
         overrides["language"] = lang
     try:
         settings = load_settings(**overrides)
-        if settings.feed == "replay":
-            raise click.UsageError("name a live source: --stdin, --sse URL or --connect")
-        on_screen = not (no_ui or settings.feed == "stdin")
-        if on_screen:
-            require_terminal(settings.language, "live")
+    except SettingsError as exc:
+        ui = option_language(lang)
+        raise Refused(refusal(exc, ui), ui) from exc
+    if settings.feed == "replay":
+        raise Misused(t("cli.live.no_source", settings.language), settings.language)
+    on_screen = not (no_ui or settings.feed == "stdin")
+    if on_screen:
+        require_terminal(settings.language, "live")
+    try:
+        # Without a screen the rules are loaded here (the screen loads its own).
+        rule_set = None if on_screen else load_active_rules(settings)[0]
         feed = make_feed(settings, None)
         nba = make_nba(settings, None)
-    except (SettingsError, WiringError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    if not on_screen:
+    except (WiringError, RuleSetError) as exc:
+        # A missing feed or source setting (WiringError) has no code: its words stay English.
+        raise Refused(refusal(exc, settings.language), settings.language) from exc
+    if rule_set is not None:
         from agent_desk.cli.decisionlog import CallDecisionLog
         from agent_desk.cli.timeline import print_timeline
-        from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession
 
         session = CallSession(
-            rule_set=load_active_rules(settings)[0],
+            rule_set=rule_set,
             nba=nba,
             lang=settings.language,
             reason_lang=settings.language,
@@ -70,7 +82,7 @@ def live(
         decisions = CallDecisionLog(
             session, settings.database_url, settings.desk_id, settings.language
         )
-        asyncio.run(print_timeline(feed, session, decisions=decisions))
+        asyncio.run(print_timeline(feed, session, decisions=decisions, lang=settings.language))
         return
     from agent_desk.app import AgentDeskApp
 

@@ -41,7 +41,10 @@ def _opened(permission: Permission) -> Iterator[tuple[Engine, str, Lang]]:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        from agent_desk.cli.language import settings_error, settings_language
+
+        ui = settings_language()
+        raise Refused(settings_error(exc, ui), ui) from exc
     lang = settings.language
     engine: Engine | None = None
     try:

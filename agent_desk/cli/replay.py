@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from agent_desk.library.load import load_conversation
 from agent_desk.library.yamlio import DataFileError
 
 
@@ -28,32 +27,41 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
     A replay keeps no decision log (training and development replays are not calls with a
     customer); `agent-desk live` does.
     """
+    from agent_desk.cli.errors import Refused
+    from agent_desk.cli.language import find_conversation, refusal, settings_language
     from agent_desk.feeds.replay import ReplayFeed
+    from agent_desk.rulesource import load_active_rules
     from agent_desk.settings import SettingsError, load_settings
     from guards.rules import RuleSetError, load_rule_set
 
     try:
         settings = load_settings(feed="replay", **({"rules_file": rules} if rules else {}))
-        conv = load_conversation(conversation)
+    except SettingsError as exc:
+        ui = settings_language()
+        raise Refused(refusal(exc, ui), ui) from exc
+    try:
+        conv = find_conversation(conversation)
         rule_set = load_rule_set(rules) if rules else None
-    except (DataFileError, RuleSetError, SettingsError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        if no_ui and rule_set is None:
+            rule_set = load_active_rules(settings)[0]
+    except (DataFileError, RuleSetError) as exc:
+        raise Refused(refusal(exc, settings.language), settings.language) from exc
     feed = ReplayFeed(conv, speed=None if fast else speed)
     if no_ui:
         from agent_desk.cli.timeline import print_timeline
-        from agent_desk.rulesource import load_active_rules
         from agent_desk.session import CallSession
         from agent_desk.wiring import make_nba
 
+        assert rule_set is not None  # loaded above for a timeline
         session = CallSession(
-            rule_set=rule_set or load_active_rules(settings)[0],
+            rule_set=rule_set,
             nba=make_nba(settings, conv),
             lang=conv.lang,
             customer=conv.customer,
             call_id=conv.id,
             reason_lang=settings.language,
         )
-        asyncio.run(print_timeline(feed, session))
+        asyncio.run(print_timeline(feed, session, lang=settings.language))
         return
     from agent_desk.cli.terminal import require_terminal
 

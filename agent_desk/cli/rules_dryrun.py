@@ -54,17 +54,16 @@ def _published(against: Path | None) -> tuple[RuleSet, str]:
               help="Full diff as JSON here ('-': stdout; default: the data folder).")  # fmt: skip
 def dry_run(draft: Path, folder: Path | None, against: Path | None, json_out: Path | None) -> None:
     """Replay conversations with DRAFT and with the published rules; show what changes."""
+    from agent_desk.cli.errors import Refused
+    from agent_desk.cli.language import settings_error, settings_language
     from agent_desk.dryrun import change_line, dry_run, load_conversations
     from agent_desk.i18n import t
     from agent_desk.paths import conversations_dir
     from agent_desk.problems import problem_line
-    from agent_desk.settings import SettingsError, data_dir, load_settings
+    from agent_desk.settings import SettingsError, data_dir
     from guards.rules import RuleSetError, load_rule_set
 
-    try:
-        lang = load_settings().language
-    except SettingsError:
-        lang = "nl"
+    lang = settings_language()
     try:
         draft_rules = load_rule_set(draft)
     except RuleSetError as exc:
@@ -79,6 +78,8 @@ def dry_run(draft: Path, folder: Path | None, against: Path | None, json_out: Pa
             click.echo(problem_line(problem, lang), err=True)
         click.echo(t("oversight.dryrun.published_invalid", lang, count=len(exc.problems)), err=True)
         raise SystemExit(1) from None
+    except SettingsError as exc:  # the published rules follow the settings (database, rules_file)
+        raise Refused(settings_error(exc, lang), lang) from exc
 
     library = folder or conversations_dir()
     conversations, unusable = load_conversations(library, lang)

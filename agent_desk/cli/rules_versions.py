@@ -75,7 +75,9 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except SettingsError as exc:
-            _fail([str(exc)])
+            from agent_desk.cli.language import settings_error, settings_language
+
+            _fail([settings_error(exc, settings_language())])
         except PermissionDenied as exc:
             _fail([exc.describe(_lang())])
         except PublishRefused as exc:

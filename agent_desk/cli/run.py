@@ -17,15 +17,20 @@ def run(
     conversation: str | None = None, speed: float | None = None, lang: str | None = None
 ) -> None:
     """Open the call screen, replaying CONVERSATION (a file or library id; default the demo)."""
+    from agent_desk.cli.errors import Refused
+    from agent_desk.cli.language import find_conversation, option_language, refusal
     from agent_desk.cli.terminal import require_terminal
-    from agent_desk.library.load import load_conversation
 
     try:
         overrides = {"language": lang} if lang else {}
         settings = load_settings(**overrides)
-        conv = load_conversation(conversation) if conversation else None
-    except (SettingsError, DataFileError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    except SettingsError as exc:
+        ui = option_language(lang)
+        raise Refused(refusal(exc, ui), ui) from exc
+    try:
+        conv = find_conversation(conversation) if conversation else None
+    except DataFileError as exc:
+        raise Refused(refusal(exc, settings.language), settings.language) from exc
     require_terminal(settings.language, "run")
     from agent_desk.app import AgentDeskApp
 

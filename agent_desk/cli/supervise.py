@@ -21,6 +21,8 @@ from agent_desk.settings import SettingsError, load_settings
 )
 def supervise(user: str | None, lang: str | None, conversations: Path | None) -> None:
     """Open the supervisor screen."""
+    from agent_desk.cli.errors import Refused
+    from agent_desk.cli.language import option_language, settings_error
     from agent_desk.cli.terminal import require_terminal
 
     overrides: dict[str, str] = {}
@@ -31,7 +33,8 @@ def supervise(user: str | None, lang: str | None, conversations: Path | None) ->
     try:
         settings = load_settings(**overrides)
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        ui = option_language(lang)
+        raise Refused(settings_error(exc, ui), ui) from exc
     require_terminal(settings.language, "supervise")
     from agent_desk.screens.supervisor import SupervisorApp
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from agent_desk.feeds.base import CallEnded, Feed, FeedProblem, FeedStatusChanged, UtteranceReceived
+from agent_desk.i18n import Lang, t
 from agent_desk.session import CallSession
 
 if TYPE_CHECKING:
@@ -27,14 +28,19 @@ async def print_timeline(
     session: CallSession,
     out: TextIO | None = None,
     decisions: CallDecisionLog | None = None,
+    lang: Lang | None = None,
 ) -> int:
     """Run the call to its end; returns how many utterances went through the pipeline.
+
+    What goes wrong with the feed is said on stderr in ``lang`` (the ``language`` setting; by
+    default the session's reason language): our words, the feed's own detail as it gives it.
 
     With ``decisions`` (live calls) each line's new decisions go to the decision log after the
     line is out; the writes run in a worker thread, so the timeline never waits for the database.
     Without it (``replay --no-ui``) nothing is recorded.
     """
     out = out or sys.stdout
+    ui: Lang = lang or session.reason_lang or session.lang
     count = 0
     try:
         async for event in feed.events():
@@ -48,9 +54,9 @@ async def print_timeline(
                 if decisions is not None and step.judged:
                     decisions.record(step.judged)
             elif isinstance(event, FeedProblem):
-                click.echo(f"feed problem: {event.message}", err=True)
+                click.echo(t("cli.feed.problem", ui, message=event.message), err=True)
             elif isinstance(event, FeedStatusChanged) and event.state in ("error", "reconnecting"):
-                click.echo(f"feed {event.state}: {event.detail}", err=True)
+                click.echo(t(f"cli.feed.{event.state}", ui, detail=event.detail), err=True)
             elif isinstance(event, CallEnded):
                 break
     finally:

@@ -233,7 +233,7 @@ def run_cmd(
 
     Exit status 0 whatever the score; 2 when the answers file does not fit the conversation.
     """
-    from agent_desk.library.load import load_conversation
+    from agent_desk.cli.language import find_conversation
     from agent_desk.library.yamlio import DataFileError
     from agent_desk.settings import SettingsError
     from agent_desk.training.headless import QuizError, check_answers
@@ -243,7 +243,7 @@ def run_cmd(
 
     ui: Lang = _lang(lang)
     try:
-        conv = load_conversation(conversation)
+        conv = find_conversation(conversation)
     except DataFileError as exc:
         _fail(_said(exc, ui), 1)
     parsed, answers = load_answers(answers_path, conv.id, ui)

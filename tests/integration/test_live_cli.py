@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -237,3 +238,84 @@ def test_when_the_log_itself_fails_it_is_said_once_and_the_timeline_goes_on(
     assert "Traceback" not in stderr
     logged, waiting, lost, _ = _summary(stderr)
     assert (logged, waiting, lost) == (0, 0, len(_changes(timeline)))
+
+
+# -- what goes wrong is said in the language setting (Dutch by default) --
+
+
+def _said(args: list[str], lang: str, stdin: bytes = b"", **env: str) -> tuple[int, list[str]]:
+    """Exit status and stderr lines of the real CLI for a user whose language is ``lang``."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "agent_desk", *args], input=stdin, capture_output=True,
+        env={**os.environ, "AGENT_DESK_LANGUAGE": lang, **env}, timeout=120, check=False,
+    )  # fmt: skip
+    return proc.returncode, proc.stderr.decode().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "probleem met de bron: stdin line 3: not valid JSON (Expecting value)"),
+        ("en", "feed problem: stdin line 3: not valid JSON (Expecting value)"),
+    ],
+)
+def test_a_feed_problem_is_said_in_the_user_s_language(lang: str, line: str) -> None:
+    status, said = _said(["live", "--stdin"], lang, _stdin(LINES))
+    assert status == 0
+    # The lead-in is ours; what the feed says about its input is the feed's own words.
+    assert line in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", ["Fout: kies één van --stdin, --sse, --connect",
+                "Zie 'python -m agent_desk live --help' voor hulp.",
+                "Fout: noem een live bron: --stdin, --sse URL of --connect",
+                "Zie 'python -m agent_desk live --help' voor hulp."]),
+        ("en", ["Error: choose one of --stdin, --sse, --connect",
+                "Try 'python -m agent_desk live --help' for help.",
+                "Error: name a live source: --stdin, --sse URL or --connect",
+                "Try 'python -m agent_desk live --help' for help."]),
+    ],
+)  # fmt: skip
+def test_live_says_which_source_to_name_in_the_user_s_language(
+    lang: str, expected: list[str]
+) -> None:
+    said: list[str] = []
+    for args in (["live", "--stdin", "--connect"], ["live", "--no-ui"]):
+        status, lines = _said(args, lang)
+        assert status == 2  # a usage error, as Click's own
+        said += lines
+    assert said == expected
+
+
+BROKEN_RULES = "id: x\nversion: 1\nstatus: draft\nrules: [{id: a, dimension: trust}]\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", ["Fout: {rules}:4 [rules[a].when]: verplicht veld ontbreekt",
+                "{rules}:4 [rules[a].verdict]: verplicht veld ontbreekt",
+                "{rules}:4 [rules[a].explain]: verplicht veld ontbreekt"]),
+        ("en", ["Error: {rules}:4 [rules[a].when]: required field is missing",
+                "{rules}:4 [rules[a].verdict]: required field is missing",
+                "{rules}:4 [rules[a].explain]: required field is missing"]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["live", "--stdin"], id="live"),
+        pytest.param(["replay", "nl-demo-bereavement", "--no-ui", "--fast"], id="replay"),
+    ],
+)
+def test_a_broken_rules_file_setting_is_said_in_the_user_s_language_without_a_traceback(
+    tmp_path: Path, args: list[str], lang: str, expected: list[str]
+) -> None:
+    rules = tmp_path / "draft.yaml"
+    rules.write_text(BROKEN_RULES, encoding="utf-8")
+    status, said = _said(args, lang, AGENT_DESK_RULES_FILE=str(rules))
+    assert status == 1
+    assert said == [e.format(rules=rules) for e in expected]

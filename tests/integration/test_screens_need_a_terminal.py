@@ -58,3 +58,28 @@ def test_the_same_commands_without_a_screen_still_work_in_a_pipe() -> None:
     proc, _ = _run(["replay", "nl-demo-bereavement", "--no-ui", "--fast"], "nl")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.lstrip().startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "Fout: geen-gesprek: er is geen bestand en geen gesprek in de bibliotheek met deze "
+               "naam"),
+        ("en", "Error: geen-gesprek: no such file or library conversation"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["run", "geen-gesprek"], id="run"),
+        pytest.param(["replay", "geen-gesprek"], id="replay"),
+        pytest.param(["replay", "geen-gesprek", "--no-ui"], id="replay-no-ui"),
+    ],
+)
+def test_a_conversation_that_is_not_there_is_said_in_the_user_s_language(
+    args: list[str], lang: str, line: str
+) -> None:
+    proc, _ = _run(args, lang)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [line]

@@ -348,6 +348,7 @@ def test_import_refusals_are_said_in_the_user_s_language(
             "(trainee: verplicht veld ontbreekt)",
             "onleesbaar: {store}/20250101-000000-dead00.json: beschadigde trainingssessie (geen "
             "geldige JSON op regel 1)",
+            "geen-gesprek: er is geen bestand en geen gesprek in de bibliotheek met deze naam",
         ]),
         ("en", [
             "{answers}:4 [answers.0.verdict]: must be one of these values: 'show', 'guide', "
@@ -360,6 +361,7 @@ def test_import_refusals_are_said_in_the_user_s_language(
             "required field is missing)",
             "unreadable: {store}/20250101-000000-dead00.json: corrupt training session (invalid "
             "JSON at line 1)",
+            "geen-gesprek: no such file or library conversation",
         ]),
     ],
 )  # fmt: skip
@@ -377,6 +379,7 @@ def test_train_refusals_are_said_in_the_user_s_language(
         (1, ["train", "report", "..", "--store", str(store)]),
         (1, ["train", "report", "20250101-000000-bad000", "--store", str(store)]),
         (0, ["train", "sessions", "--store", str(store)]),
+        (1, ["train", "run", "geen-gesprek", "--answers", str(answers)]),
     ]
     said: list[str] = []
     for status, args in runs:

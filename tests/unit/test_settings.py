@@ -3,6 +3,10 @@ and readable errors that name the file and the field."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -48,3 +52,22 @@ def test_bad_settings_file_names_file_and_field(content: str, expected: str) -> 
         load_settings()
     assert expected in str(info.value)
     assert str(config_file()) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "comment"),
+    [("nl", "# configuratiebestand: {file}"), ("en", "# config file: {file}")],
+)
+def test_agent_desk_config_says_where_the_file_is_in_the_user_s_language_as_toml(
+    lang: str, comment: str
+) -> None:
+    env = {**os.environ, "AGENT_DESK_LANGUAGE": lang}
+    proc = subprocess.run(
+        [sys.executable, "-m", "agent_desk", "config"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first == comment.format(file=config_file())
+    assert tomllib.loads(first) == {}  # still a TOML comment
+    assert f"language = '{lang}'" in proc.stdout.splitlines()
