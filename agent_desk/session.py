@@ -19,6 +19,7 @@ decision log records their types apart (:meth:`CallSession.set_aside_event_types
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import threading
 import uuid
 from collections.abc import Sequence
@@ -37,6 +38,8 @@ from nlp.types import Lang, LifeEvent, Utterance
 
 #: How long the NBA source may take before the agent is told it is slow (the call goes on).
 DEFAULT_NBA_TIMEOUT_S = 0.5
+#: The decision log's call reference holds at most this many characters.
+MAX_CALL_REF = 80
 
 #: The utterance id of a wish the agent marked by hand rather than the NLP layer heard.
 AGENT_MARKED = "agent-marked"
@@ -117,10 +120,32 @@ class CallSession:
         #: replaces what that id said before, as in the tracker).
         self._set_aside: dict[str, tuple[LifeEvent, ...]] = {}
         self._set_aside_lock = threading.Lock()
+        #: Whether an utterance went through: after that the call id no longer changes.
+        self._heard_any = False
         self.emergency_brake = False
         self.disclosure_acknowledged = False
         self.question_handled = False
         self.no_offers_marked = False
+
+    def start_call(self, call_id: str) -> bool:
+        """Take the contact platform's call id (``CallStarted.platform``) before anything was
+        heard, so the decision log, the agent's reactions and the decisioning service name the
+        platform's call rather than a made-up one. Not taken: an id holding a personal
+        identifier (a phone number, an e-mail address...: :func:`agent_desk.redact.redact` would
+        change it; the log keeps no identifiers), or one that comes after the first utterance
+        (decisions already logged keep their call). An id longer than the log's 80 characters
+        keeps its start and a hash of the whole, so it stays unique. Returns whether it was
+        taken."""
+        from agent_desk.redact import redact
+
+        call_id = call_id.strip()
+        if self._heard_any or not call_id or redact(call_id) != call_id:
+            return False
+        if len(call_id) > MAX_CALL_REF:
+            digest = hashlib.sha256(call_id.encode("utf-8")).hexdigest()[:16]
+            call_id = f"{call_id[: MAX_CALL_REF - 17]}~{digest}"
+        self.call_id = call_id
+        return True
 
     def use_rules(self, rule_set: RuleSet) -> None:
         """Judge with another rule set from now on (a supervisor published a new version)."""
@@ -209,6 +234,8 @@ class CallSession:
         work nobody sees. Only the last final step carries the judgements.
         """
         finals = [u for u in utterances if u.final]
+        if utterances:
+            self._heard_any = True
         detections = (
             await asyncio.to_thread(lambda: [self.hear(u) for u in finals]) if finals else []
         )

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from agent_desk.feeds.base import CallEnded, Feed, FeedProblem, FeedStatusChanged, UtteranceReceived
+from agent_desk.feeds.base import (
+    CallEnded,
+    CallStarted,
+    Feed,
+    FeedProblem,
+    FeedStatusChanged,
+    UtteranceReceived,
+)
 from agent_desk.i18n import Lang, t
 from agent_desk.session import CallSession
 
@@ -53,6 +60,10 @@ async def print_timeline(
                 count += 1
                 if decisions is not None and step.judged:
                     decisions.record(step.judged)
+            elif isinstance(event, CallStarted) and event.platform:
+                # The platform's call id names the call in the decision log and towards the
+                # decisioning service (a made-up one does not).
+                session.start_call(event.call_id)
             elif isinstance(event, FeedProblem):
                 click.echo(t("cli.feed.problem", ui, message=event.message), err=True)
             elif isinstance(event, FeedStatusChanged) and event.state in ("error", "reconnecting"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from nlp.types import Utterance
@@ -23,8 +23,14 @@ class UtteranceReceived:
 
 @dataclass(frozen=True, slots=True)
 class CallStarted:
+    """A call begins. ``platform``: the call id is the contact platform's own (a
+    ``call_started`` event, an Amazon Connect contact id), so decisions, reactions and the
+    decisioning service can use it; False when the feed made one up for a stream that never
+    announced its call (or a replay of a fixture): then the session keeps its own id."""
+
     call_id: str
     lang: Literal["nl", "en"] | None = None
+    platform: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,7 @@ class ConnectFeed(Feed):
     async def _run(self, client: httpx.AsyncClient) -> AsyncGenerator[FeedEvent, None]:
         yield FeedStatusChanged("connecting", f"polling Contact Lens via {self._where}")
         self.parser.call_id = self.contact_id
-        yield CallStarted(self.contact_id, self.parser.lang)
+        yield CallStarted(self.contact_id, self.parser.lang, platform=True)
         failures = 0
         healthy = False
         while not self._closed.is_set():

@@ -291,7 +291,7 @@ class EventParser:
         self.call_id = call_id
         if lang is not None:
             self.lang = lang
-        return [*problems, CallStarted(call_id, lang)]
+        return [*problems, CallStarted(call_id, lang, platform=True)]
 
     def _call_ended(
         self, obj: Mapping[str, Any], where: str, problems: list[FeedEvent]

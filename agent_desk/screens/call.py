@@ -32,6 +32,7 @@ from textual.widgets import Footer, Static
 
 from agent_desk.feeds.base import (
     CallEnded,
+    CallStarted,
     Feed,
     FeedEvent,
     FeedProblem,
@@ -320,7 +321,11 @@ class CallScreen(Screen[None]):
         self.post_message(StepsProcessed(tuple(steps), self._agent_seq))
 
     def _feed_event(self, event: FeedEvent) -> None:
-        if isinstance(event, FeedStatusChanged):
+        if isinstance(event, CallStarted) and event.platform:
+            # The platform's call id names this call in the decision log and towards the
+            # decisioning service (a made-up one, or a replay's fixture id, does not).
+            self.session.start_call(event.call_id)
+        elif isinstance(event, FeedStatusChanged):
             self.post_message(FeedStateChanged(event.state, event.detail))
         elif isinstance(event, FeedProblem):
             self.post_message(ProblemReported(event.message))

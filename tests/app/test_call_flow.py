@@ -212,3 +212,23 @@ async def test_the_desk_switches_to_the_rules_a_supervisor_published() -> None:
         cards = list(screen.query(SuggestionCard))
         assert cards
         assert {c.decision.rule_set_version for c in cards} == {"2.1"}
+
+
+async def test_the_platform_call_id_names_the_call_on_screen_and_in_the_log() -> None:
+    settings = load_settings(feed="stdin")  # a live call: the catalogue proposes
+    feed = PushFeed(call_id="contact-55")
+    app = AgentDeskApp(settings=settings, feed=feed, speed=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _call_screen(pilot)
+        feed.push(_utt(1, "Mijn man is vorige week overleden."))
+        await wait_for_steps(pilot, 1)
+        for _ in range(200):
+            if screen.decisions_logged and not [
+                w for w in app.workers if w.group == "db" and not w.is_finished
+            ]:
+                break
+            await pilot.pause(0.05)
+        assert screen.session.call_id == "contact-55"
+        feed.end()
+    rows = DecisionLog(make_engine(settings.database_url), settings.desk_id).for_call("contact-55")
+    assert rows, "no decision under the platform's call id"

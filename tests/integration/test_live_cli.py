@@ -319,3 +319,25 @@ def test_a_broken_rules_file_setting_is_said_in_the_user_s_language_without_a_tr
     status, said = _said(args, lang, AGENT_DESK_RULES_FILE=str(rules))
     assert status == 1
     assert said == [e.format(rules=rules) for e in expected]
+
+
+def test_an_announced_call_id_names_the_call_in_the_decision_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The platform's call_started names the call, so a supervisor finds the decisions under
+    the platform's own call id; a stream that never announced its call gets a fresh id (not the
+    feed's made-up "stdin", which every such call would share)."""
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    monkeypatch.setenv("AGENT_DESK_DATABASE_URL", url)
+    announced = _stdin([{"type": "call_started", "call_id": "contact-7781"}, *LINES])
+    assert _live(announced).returncode == 0
+    assert _live(_stdin(LINES)).returncode == 0
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            calls = {r[0] for r in conn.execute(text("SELECT DISTINCT call_ref FROM decision"))}
+    finally:
+        engine.dispose()
+    assert "contact-7781" in calls
+    assert len(calls) == 2
+    assert "stdin" not in calls

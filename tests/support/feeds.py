@@ -26,8 +26,10 @@ class PushFeed(Feed):
 
     name = "push"
 
-    def __init__(self) -> None:
+    def __init__(self, call_id: str | None = None) -> None:
         self.queue: asyncio.Queue[Utterance | None] = asyncio.Queue()
+        #: A call id the platform announces; None: the feed makes one up ("push").
+        self.call_id = call_id
 
     def push(self, *utterances: Utterance) -> None:
         for u in utterances:
@@ -37,7 +39,7 @@ class PushFeed(Feed):
         self.queue.put_nowait(None)
 
     async def events(self) -> AsyncIterator[FeedEvent]:
-        yield CallStarted("push", "nl")
+        yield CallStarted(self.call_id or "push", "nl", platform=self.call_id is not None)
         while (u := await self.queue.get()) is not None:
             yield UtteranceReceived(u)
         yield CallEnded("push")
