@@ -28,6 +28,16 @@ async def wait_for_steps(pilot: Pilot[None], count: int, timeout_s: float = 30.0
     raise AssertionError(f"the call did not reach {count} utterances in {timeout_s}s")
 
 
+async def wait_for_decision_log(pilot: Pilot[None], screen: CallScreen) -> None:
+    """Let the call screen's decision-log writes finish (a few seconds at most)."""
+    for _ in range(200):
+        if screen.decisions_logged and not [
+            w for w in pilot.app.workers if w.group == "db" and not w.is_finished
+        ]:
+            return
+        await pilot.pause(0.05)
+
+
 @pytest.fixture
 def steps() -> Callable[[Pilot[None], int], Awaitable[CallScreen]]:
     return wait_for_steps

@@ -14,7 +14,7 @@ from agent_desk.widgets.status import StatusLine
 from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import NewLines, Transcript
 from nlp.types import Utterance
-from tests.app.conftest import wait_for_steps
+from tests.app.conftest import wait_for_decision_log, wait_for_steps
 from tests.support.feeds import PushFeed
 
 
@@ -130,12 +130,7 @@ async def test_every_new_decision_is_logged_without_transcript_text() -> None:
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await wait_for_steps(pilot, 12)
         cards = {c.suggestion.id: c.decision for c in screen.query(SuggestionCard)}
-        for _ in range(200):
-            if screen.decisions_logged and not [
-                w for w in app.workers if w.group == "db" and not w.is_finished
-            ]:
-                break
-            await pilot.pause(0.05)
+        await wait_for_decision_log(pilot, screen)
         call_ref = screen.session.call_id
     rows = DecisionLog(make_engine(settings.database_url), settings.desk_id).for_call(call_ref)
     assert rows, "the call screen wrote no decisions"
@@ -222,12 +217,7 @@ async def test_the_platform_call_id_names_the_call_on_screen_and_in_the_log() ->
         screen = await _call_screen(pilot)
         feed.push(_utt(1, "Mijn man is vorige week overleden."))
         await wait_for_steps(pilot, 1)
-        for _ in range(200):
-            if screen.decisions_logged and not [
-                w for w in app.workers if w.group == "db" and not w.is_finished
-            ]:
-                break
-            await pilot.pause(0.05)
+        await wait_for_decision_log(pilot, screen)
         assert screen.session.call_id == "contact-55"
         feed.end()
     rows = DecisionLog(make_engine(settings.database_url), settings.desk_id).for_call("contact-55")

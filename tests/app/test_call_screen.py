@@ -24,7 +24,13 @@ from agent_desk.widgets.suggestions import SuggestionCard, SuggestionsPanel
 from agent_desk.widgets.transcript import Transcript
 from guards.types import Suggestion, Verdict
 from nlp.types import EventType, LifeEvent, Utterance
-from tests.app.conftest import colour_at, every_tab_stop_is_drawn, shown_text, theme_colour
+from tests.app.conftest import (
+    colour_at,
+    every_tab_stop_is_drawn,
+    shown_text,
+    theme_colour,
+    wait_for_decision_log,
+)
 from tests.support.feeds import PushFeed
 
 Steps = Callable[[Pilot[None], int], Awaitable[CallScreen]]
@@ -372,12 +378,7 @@ async def test_the_decision_log_records_what_was_set_aside_apart_from_the_events
     )  # fmt: skip
     async with app.run_test(size=(130, 30)) as pilot:
         screen = await steps(pilot, 1)
-        for _ in range(200):
-            if screen.decisions_logged and not [
-                w for w in app.workers if w.group == "db" and not w.is_finished
-            ]:
-                break
-            await pilot.pause(0.05)
+        await wait_for_decision_log(pilot, screen)
         call_ref = screen.session.call_id
     engine = make_engine(settings.database_url)
     try:
