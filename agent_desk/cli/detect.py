@@ -7,13 +7,13 @@ and ``speaker`` optional). Output, one line per input line, same order:
 ``{"id": "u1", "lang": "nl", "events": [...], "wishes": [...]}``; a line that cannot be handled
 gives ``{"id": ..., "error": "..."}`` and the run goes on. Lines are read as bytes and decoded
 one by one (invalid UTF-8 is that line's error), and every answer is flushed at once so the
-command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read (or
-the settings cannot be, when they are needed: see below). Error texts are part of the machine
-contract and therefore stable English.
+command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read.
+Error texts are part of the machine contract and therefore stable English.
 
 The opt-in classifier veto (setting ``nlp_veto``, or ``--veto`` / ``--no-veto``) is applied as on
 the call screen: what it sets aside leaves ``events`` and is listed under ``set_aside`` (a key
-present only when something was set aside), so a pipe sees what the guard would count.
+present only when something was set aside), so a pipe sees what the guard would count. Settings
+that cannot be read are said once on stderr, and the rules run alone.
 """
 
 from __future__ import annotations
@@ -117,8 +117,9 @@ def _answer(raw: bytes) -> dict[str, Any]:
 
 
 def _configure(veto: bool | None) -> None:
-    """The detector follows the ``nlp_veto`` setting unless the flag says otherwise; settings
-    that cannot be read stop the command before any output (exit 2, the reason on stderr)."""
+    """The detector follows the ``nlp_veto`` setting unless the flag says otherwise. Settings
+    that cannot be read do not stop a pipe (the contract: exit status 0 unless stdin cannot be
+    read): the reason goes to stderr once and the rules run alone, the default."""
     from nlp import options
 
     if veto is not None:
@@ -129,8 +130,9 @@ def _configure(veto: bool | None) -> None:
     try:
         load_settings()  # configures nlp.options from nlp_veto
     except SettingsError as exc:
-        click.echo(f"agent-desk detect: {exc}", err=True)
-        sys.exit(2)
+        first = str(exc).splitlines()[0]
+        click.echo(f"agent-desk detect: settings not read, rules alone: {first}", err=True)
+        options.configure(veto=False)
 
 
 def _echo(ident: Any) -> Any:
