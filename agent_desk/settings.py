@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field, SecretStr, field_validator
@@ -21,7 +21,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from guards.yamlsrc import Problem, pydantic_parts
+if TYPE_CHECKING:
+    # Only an unreadable settings file needs it (it imports YAML): not on every start-up.
+    from guards.yamlsrc import Problem
 
 APP_NAME = "agent-desk"
 
@@ -162,9 +164,13 @@ def load_settings(**overrides: object) -> Settings:
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except tomllib.TOMLDecodeError as exc:
+        from guards.yamlsrc import Problem
+
         toml = Problem(str(path), None, "", f"invalid TOML: {exc}", "invalid_toml", str(exc))
         raise SettingsError(f"{path}: invalid TOML: {exc}", [toml]) from exc
     except ValidationError as exc:
+        from guards.yamlsrc import Problem, pydantic_parts
+
         lines = []
         problems = []
         for err in exc.errors(include_url=False):
