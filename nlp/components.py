@@ -348,8 +348,12 @@ class _Compiled:
     a few dozen microseconds, with the same matches.
     """
 
-    def __init__(self, vocab: Any, stop_words: set[str]) -> None:
+    def __init__(self, vocab: Any, stop_words: set[str], *, alignments: bool = True) -> None:
         self.vocab = vocab
+        #: Whether a match needs which pattern token each of its tokens matched (spaCy's
+        #: alignments, to tell gap words from evidence); without, every token is listed as
+        #: matching its own place. Asking spaCy for them doubles a Matcher call's cost.
+        self.alignments = alignments
         self.strings = vocab.strings
         self.stop_words = stop_words
         self.meta: dict[int, tuple[str, Any, tuple[bool, ...]]] = {}
@@ -431,7 +435,7 @@ class _Compiled:
                     tests = {k: t for k, tok in enumerate(tp) if (t := self._test(tok))}
                     group.patterns.append(_needs(self._rest(reqs[1:]), tuple(tests.values())))
                     group.add_window(tp, reqs[0] if reqs else None, tests)
-                    group.aligned = group.aligned or any(is_gap(t) for t in tp)
+                    group.aligned = self.alignments and (group.aligned or any(map(is_gap, tp)))
                     group.lemmas = group.lemmas or any("LEMMA" in t for t in tp)
         except (ValueError, KeyError) as exc:
             raise PatternFileError(file, [f"entry {entry!r}: {exc}"]) from exc
@@ -515,11 +519,13 @@ class _Compiled:
             # ``Span(doc, start, end)`` is ``doc[start:end]`` without spaCy's Python-level
             # slice normalising (0 <= start < end <= n here).
             span = Span(doc, start, end) if end - start < n else doc
+            # ``allow_missing``: the lemmas are set just above when a pattern tests them, so
+            # spaCy's check for them (a walk over the whole doc per call) is not needed.
             if g.aligned:
-                found: Any = g.matcher(span, with_alignments=True)
+                found: Any = g.matcher(span, with_alignments=True, allow_missing=True)
                 out.extend((m, a + start, b + start, al) for m, a, b, al in found)
             else:
-                found = g.matcher(span)
+                found = g.matcher(span, allow_missing=True)
                 out.extend((m, a + start, b + start, list(range(b - a))) for m, a, b in found)
         return out
 
@@ -1248,7 +1254,9 @@ class EventContext:
     def __init__(self, nlp: Language, data_dir: str) -> None:
         _ensure_extensions()
         path, data = _pattern_file(nlp, data_dir, "context.yaml", ContextFile)
-        self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words))
+        # Where a trigger or a person was found is all that counts, not which of its words
+        # stood in a gap.
+        self._c = _Compiled(nlp.vocab, set(nlp.Defaults.stop_words), alignments=False)
         for t in data.triggers:
             payload = (t.category, t.direction, t.max_scope, frozenset(t.types), t.across_clauses)
             self._c.add(path, t.id, "trigger", payload, t.patterns)
