@@ -4,10 +4,10 @@ call screen. Heavy parts (spaCy pipelines) load lazily on first use, off the UI 
 from __future__ import annotations
 
 import contextlib
-import gc
 
 from textual.app import App
 
+from agent_desk import heap
 from agent_desk.feeds.base import Feed
 from agent_desk.library.conversation import Conversation, CustomerProfile
 from agent_desk.library.load import load_conversation
@@ -19,9 +19,6 @@ from agent_desk.session import CallSession
 from agent_desk.settings import Settings, load_settings
 from agent_desk.wiring import make_feed, make_nba
 from guards.rules import RuleSet
-
-#: Middle-generation collections between two full ones once the heap is settled (default 10).
-FULL_COLLECTION_EVERY = 100
 
 
 class AgentDeskApp(App[None]):
@@ -80,31 +77,17 @@ class AgentDeskApp(App[None]):
         self.run_worker(work, thread=True, group="nlp", description="warm up", exit_on_error=False)
 
     def _settle_heap(self) -> None:
-        """Move what is loaded by now out of the garbage collector's sight (``gc.freeze``).
-
-        Pipelines, lookup tables and the UI are hundreds of thousands of long-lived objects;
-        every full collection walked them all and stalled the screen for 200-450 ms, a few
-        times a minute during a call (measured with bench/bench_app.py). Frozen, a full
-        collection looks only at what the call created since. Runs on the UI thread (instant),
-        so it cannot race the unfreeze on exit: an app that ends (tests run many in one
-        process) leaves nothing uncollectable behind.
-
-        With so little left to watch, CPython's rule for a full collection (a quarter more
-        long-lived objects than last time) fires every few dozen utterances at 40-90 ms each;
-        ten times fewer full collections keep that out of the render latency. Young objects
-        are still collected as often as before.
-        """
+        """Move what is loaded by now out of the garbage collector's sight
+        (:func:`agent_desk.heap.settle`). Runs on the UI thread (instant), so it cannot race the
+        unsettling on exit: an app that ends (tests run many in one process) leaves nothing
+        uncollectable behind."""
         if self.is_running:
-            gc.freeze()
-            young, middle, _ = gc.get_threshold()
-            gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+            heap.settle()
             self._heap_frozen = True
 
     def on_unmount(self) -> None:
         if self._heap_frozen:
-            gc.unfreeze()
-            young, middle, _ = gc.get_threshold()
-            gc.set_threshold(young, middle, 10)  # CPython's default
+            heap.unsettle()
 
     def on_mount(self) -> None:
         conv = self.conversation
