@@ -49,7 +49,9 @@ class AgentDeskApp(App[None]):
             rule_set, _ = quick_rules(self.settings)
         self.rule_set = rule_set
         self.ui_lang = self.settings.language
-        self.nba = nba
+        #: Built here, not on mount: a missing setting (WiringError) stops the command that
+        #: opens the screen with a plain message instead of a crash on the screen.
+        self.nba = nba or make_nba(self.settings, self.conversation)
         self._heap_frozen = False
 
     def get_css_variables(self) -> dict[str, str]:
@@ -93,7 +95,7 @@ class AgentDeskApp(App[None]):
         conv = self.conversation
         session = CallSession(
             rule_set=self.rule_set,
-            nba=self.nba or make_nba(self.settings, conv),
+            nba=self.nba,
             lang=conv.lang if conv else self.settings.language,
             customer=conv.customer if conv else CustomerProfile(),
             nba_timeout_s=self.settings.nba_timeout_s,

@@ -7,7 +7,7 @@ constructed with the settings object (see docs/plugins.md).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent_desk.feeds.base import Feed
 from agent_desk.feeds.replay import ReplayFeed
@@ -17,15 +17,46 @@ from agent_desk.nba.base import NBASource
 from agent_desk.paths import catalog_dir
 from agent_desk.settings import Settings
 
+if TYPE_CHECKING:
+    from agent_desk.i18n import Lang
+    from agent_desk.plugins import Registry
+
+T = TypeVar("T")
+
 
 class WiringError(Exception):
-    """A setting needed by the chosen feed or source is missing; the message names it."""
+    """A setting needed by the chosen feed or source is missing, or no plugin has the name
+    given; the message names it. ``code`` and ``params`` say it in the user's language
+    (``cli.wiring.<code>`` in agent_desk/i18n, :func:`message`); ``str()`` is the English."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang) -> str:
+        from agent_desk.i18n import t
+
+        values = dict(self.params)
+        if "what" in values:
+            values["what"] = t(f"cli.wiring.what.{values['what']}", lang)
+        return t(f"cli.wiring.{self.code}", lang, **values)
 
 
 def _need(value: Any, name: str, what: str) -> Any:
+    """``value``, or a WiringError naming the setting ``name`` that ``what`` (a code:
+    ``sse_feed``, ``connect_feed``, ``http_nba``) needs."""
     if not value:
-        raise WiringError(f"{what} needs the setting {name} (AGENT_DESK_{name.upper()})")
+        raise WiringError("needs_setting", what=what, name=name, env=f"AGENT_DESK_{name.upper()}")
     return value
+
+
+def _plugin(registry: Registry[T], kind: str) -> type[T]:
+    """The plugin class named ``kind`` in an entry-point ``registry``, or a WiringError."""
+    if kind not in registry.classes:
+        known = ", ".join(sorted(registry.classes)) or "-"
+        raise WiringError("unknown_plugin", group=registry.group, name=kind, known=known)
+    return registry.get(kind)
 
 
 def make_feed(
@@ -34,12 +65,12 @@ def make_feed(
     kind = settings.feed
     if kind == "replay":
         if conversation is None:
-            raise WiringError("a replay needs a conversation")
+            raise WiringError("replay_needs_conversation")
         return ReplayFeed(conversation, speed=speed)
     if kind == "sse":
         from agent_desk.feeds.sse import SSEFeed
 
-        return SSEFeed(_need(settings.feed_url, "feed_url", "the SSE feed"))
+        return SSEFeed(_need(settings.feed_url, "feed_url", "sse_feed"))
     if kind == "stdin":
         from agent_desk.feeds.stdin import StdinFeed
 
@@ -47,20 +78,16 @@ def make_feed(
     if kind == "connect":
         from agent_desk.feeds.connect import ConnectFeed
 
-        token = _need(settings.connect_token, "connect_token", "the Contact Lens feed")
+        token = _need(settings.connect_token, "connect_token", "connect_feed")
         return ConnectFeed(
-            _need(settings.feed_url, "feed_url", "the Contact Lens feed"),
-            _need(settings.connect_instance_id, "connect_instance_id", "the Contact Lens feed"),
-            _need(settings.connect_contact_id, "connect_contact_id", "the Contact Lens feed"),
+            _need(settings.feed_url, "feed_url", "connect_feed"),
+            _need(settings.connect_instance_id, "connect_instance_id", "connect_feed"),
+            _need(settings.connect_contact_id, "connect_contact_id", "connect_feed"),
             token.get_secret_value(),
         )
     from agent_desk.plugins import discover_feeds
 
-    try:
-        plugin: Any = discover_feeds().get(kind)
-    except KeyError as exc:
-        raise WiringError(str(exc.args[0])) from exc
-    return plugin(settings)  # type: ignore[no-any-return]
+    return _plugin(discover_feeds(), kind)(settings)  # type: ignore[call-arg]
 
 
 def make_nba(settings: Settings, conversation: Conversation | None) -> NBASource:
@@ -70,7 +97,7 @@ def make_nba(settings: Settings, conversation: Conversation | None) -> NBASource
         from agent_desk.nba.http import HttpNBASource
 
         return HttpNBASource(
-            _need(settings.nba_url, "nba_url", "the HTTP decisioning source"),
+            _need(settings.nba_url, "nba_url", "http_nba"),
             timeout=settings.nba_timeout_s,
             retries=settings.nba_retries,
             send_text=settings.nba_send_text,
@@ -86,8 +113,4 @@ def make_nba(settings: Settings, conversation: Conversation | None) -> NBASource
         return CatalogSource(actions, org=conversation.org if conversation else settings.org)
     from agent_desk.plugins import discover_nba_sources
 
-    try:
-        plugin: Any = discover_nba_sources().get(kind)
-    except KeyError as exc:
-        raise WiringError(str(exc.args[0])) from exc
-    return plugin(settings)  # type: ignore[no-any-return]
+    return _plugin(discover_nba_sources(), kind)(settings)  # type: ignore[call-arg]

@@ -64,15 +64,19 @@ def option_language(option: str | None) -> Lang:
 
 
 def refusal(exc: Exception, lang: Lang) -> str:
-    """Why a command cannot start, in ``lang``: the settings (:func:`settings_error`), or every
-    problem of a file (a rule set, a conversation) as ``file:line [field]: what``, one a line;
-    anything else as it is."""
+    """Why a command cannot start, in ``lang``: the settings (:func:`settings_error`), a feed or
+    source that cannot be built (a missing setting or plugin), or every problem of a file (a
+    rule set, a conversation) as ``file:line [field]: what``, one a line; anything else as it
+    is."""
     from agent_desk.problems import problem_line
     from agent_desk.settings import SettingsError
+    from agent_desk.wiring import WiringError
     from guards.yamlsrc import DataError
 
     if isinstance(exc, SettingsError):
         return settings_error(exc, lang)
+    if isinstance(exc, WiringError):
+        return exc.message(lang)
     if isinstance(exc, DataError) and exc.problems:
         return "\n".join(problem_line(p, lang) for p in exc.problems)
     return str(exc)

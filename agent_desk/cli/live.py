@@ -63,7 +63,6 @@ def live(
         feed = make_feed(settings, None)
         nba = make_nba(settings, None)
     except (WiringError, RuleSetError) as exc:
-        # A missing feed or source setting (WiringError) has no code: its words stay English.
         raise Refused(refusal(exc, settings.language), settings.language) from exc
     if rule_set is not None:
         from agent_desk.cli.decisionlog import CallDecisionLog

@@ -47,15 +47,20 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
     except (DataFileError, RuleSetError) as exc:
         raise Refused(refusal(exc, settings.language), settings.language) from exc
     feed = ReplayFeed(conv, speed=None if fast else speed)
+    from agent_desk.wiring import WiringError, make_nba
+
     if no_ui:
         from agent_desk.cli.timeline import print_timeline
         from agent_desk.session import CallSession
-        from agent_desk.wiring import make_nba
 
         assert rule_set is not None  # loaded above for a timeline
+        try:
+            nba = make_nba(settings, conv)
+        except WiringError as exc:  # a missing source setting or plugin
+            raise Refused(refusal(exc, settings.language), settings.language) from exc
         session = CallSession(
             rule_set=rule_set,
-            nba=make_nba(settings, conv),
+            nba=nba,
             lang=conv.lang,
             customer=conv.customer,
             call_id=conv.id,
@@ -63,9 +68,12 @@ def replay(conversation: str, no_ui: bool, speed: float, fast: bool, rules: Path
         )
         asyncio.run(print_timeline(feed, session, lang=settings.language))
         return
+    from agent_desk.app import AgentDeskApp
     from agent_desk.cli.terminal import require_terminal
 
+    try:
+        app = AgentDeskApp(settings=settings, conversation=conv, feed=feed, rule_set=rule_set)
+    except WiringError as exc:
+        raise Refused(refusal(exc, settings.language), settings.language) from exc
     require_terminal(settings.language, "replay")
-    from agent_desk.app import AgentDeskApp
-
-    AgentDeskApp(settings=settings, conversation=conv, feed=feed, rule_set=rule_set).run()
+    app.run()

@@ -31,7 +31,14 @@ def run(
         conv = find_conversation(conversation) if conversation else None
     except DataFileError as exc:
         raise Refused(refusal(exc, settings.language), settings.language) from exc
-    require_terminal(settings.language, "run")
     from agent_desk.app import AgentDeskApp
+    from agent_desk.wiring import WiringError
 
-    AgentDeskApp(settings=settings, conversation=conv, speed=speed or settings.replay_speed).run()
+    try:  # a feed or source setting that is missing stops here, before the screen
+        app = AgentDeskApp(
+            settings=settings, conversation=conv, speed=speed or settings.replay_speed
+        )
+    except WiringError as exc:
+        raise Refused(refusal(exc, settings.language), settings.language) from exc
+    require_terminal(settings.language, "run")
+    app.run()
