@@ -1491,6 +1491,10 @@ def _in_scope(
         # over a present-time anchor ("..., maar nu is zij overleden").
         terminators = present
     if t.direction != Direction.BACKWARD:
+        if t.category == Category.HYPOTHETICAL and t.start < lit[0] < t.end:
+            # A condition that reaches over its own clause ("als ik ziek word en ik ...") holds
+            # what it spans, not only what follows it.
+            return True
         after = [i for i in lit if i >= t.end]
         if after:
             target = after[0]
