@@ -983,3 +983,94 @@ def test_round_15_families(
 )
 def test_round_15_look_alikes(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Round 16 (batch 10 read), Dutch. A birth told by the family's size or the weight.
+        ("Sinds vorige week zijn we met z'n drieën.", "nl", [("new_child",)]),
+        ("Het is een jongetje, 3650 gram, en alles is goed.", "nl", [("new_child",)]),
+        ("Gisteren kwam het ontslagbesluit.", "nl", [("job_loss",)]),
+        # Money: bills piling up, a benefits reclaim, a large debt, "ik red het niet".
+        (
+            "Ik heb vier openstaande facturen en weet niet hoe ik ze moet betalen.",
+            "nl",
+            [("financial_difficulty",)],
+        ),
+        ("Ze hebben mijn huurtoeslag teruggevorderd.", "nl", [("financial_difficulty",)]),
+        (
+            "Ik heb een schuld van drieduizend euro bij de Belastingdienst.",
+            "nl",
+            [("financial_difficulty",)],
+        ),
+        ("Ik red het deze maand niet met de huur.", "nl", [("financial_difficulty",)]),
+        # A new address; moving in with a partner is moving and marriage.
+        ("We wonen hier sinds vorige week, dus het adres moet anders.", "nl", [("moving",)]),
+        ("We hebben een seniorenwoning toegewezen gekregen.", "nl", [("moving",)]),
+        (
+            "Ik trek volgende maand bij mijn vriendin in.",
+            "nl",
+            [("moving",), ("marriage",)],
+        ),
+        ("We zijn in de echt verbonden op de boot.", "nl", [("marriage",)]),
+        # Care told by its tasks; the parent cared for is someone else.
+        ("Ik help mijn oude buurman met zijn administratie.", "nl", [("caring",)]),
+        (
+            "Ik breng mijn moeder drie keer per week naar de chemo.",
+            "nl",
+            [("caring",), ("illness", "other")],
+        ),
+        (
+            "Ik rij elke dag naar Assen om mijn moeder te helpen sinds haar heupbreuk.",
+            "nl",
+            [("caring",), ("illness", "other")],
+        ),
+        ("Ik ben vervroegd uitgetreden.", "nl", [("retirement",)]),
+        ("Ik kom net van de begrafenis van mijn oom.", "nl", [("bereavement",)]),
+        ("Hij heeft ALS gekregen.", "nl", [("illness",)]),
+        ("Mijn moeder is sinds de val bedlegerig.", "nl", [("illness", "other")]),
+        # A death in a hospice is the death; an errand for someone else is theirs; a first
+        # marriage is long past.
+        ("Mijn opa is in het hospice overleden.", "nl", [("bereavement",)]),
+        (
+            "Mijn zus vroeg of ik kon navragen hoe het zit met de WW, zij is ontslagen.",
+            "nl",
+            [("job_loss", "other"), ("job_loss", "other")],
+        ),
+        (
+            "De kinderen uit zijn eerste huwelijk wonen bij hun moeder.",
+            "nl",
+            [("marriage", "historical")],
+        ),
+        # English round 16
+    ],
+)
+def test_round_16_families(
+    detector: Detector, text: str, lang: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert sorted(summary(detector.detect(text, lang))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("De aannemer is met de noorderzon vertrokken.", "nl"),
+        ("Met z'n vieren op vakantie, kan dat met deze kaart?", "nl"),
+        ("Ik heb een openstaande factuur bij jullie, klopt dat bedrag?", "nl"),
+        ("Ik heb een schuld van twaalf euro vijftig.", "nl"),
+        ("Ik red het niet om voor vijf uur langs te komen.", "nl"),
+        ("We wonen hier al twintig jaar.", "nl"),
+        ("Ik help mijn collega met haar administratie.", "nl"),
+        ("Ik breng mijn dochter naar school.", "nl"),
+        ("Ik kom net van de kapper.", "nl"),
+        ("Mijn zoon speelt een weduwnaar in de schoolmusical.", "nl"),
+        ("Ik heb de film 'De bruid' besteld maar hij doet het niet.", "nl"),
+        ("Dat was een bevalling om die app aan de praat te krijgen.", "nl"),
+        ("De scheidsrechter is ontslagen.", "nl"),
+        ("de vis in ons aquarium is dood", "nl"),
+        # English round 16
+    ],
+)
+def test_round_16_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert [e for e in detector.detect(text, lang).events if e.asserted] == []
