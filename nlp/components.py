@@ -1268,6 +1268,8 @@ class EventContext:
             self._c.add(path, "clause_breaks", "terminator", "first", data.clause_breaks)
         if data.present:
             self._c.add(path, "present", "terminator", "present", data.present)
+        if data.recent:
+            self._c.add(path, "recent", "terminator", "recent", data.recent)
         if data.correction_cues:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
         self._prepositions = frozenset(data.prepositions)
@@ -1336,6 +1338,8 @@ class EventContext:
         breaks: set[int] = set()
         #: Present-time anchors: the only thing that ends a reach across clauses.
         present: set[int] = set()
+        #: Recent times (present anchors too): an event right next to one is current.
+        recent: set[int] = set()
         cues: list[tuple[int, int]] = []
         meta = self._c.meta
         for match_id, start, end, _ in self._c.match(
@@ -1351,6 +1355,9 @@ class EventContext:
                     breaks.add(start)
                 elif payload == "present":
                     present.update(range(start, end))
+                elif payload == "recent":
+                    present.update(range(start, end))
+                    recent.update(range(start, end))
                 else:
                     terminators.update(range(start, end))
             else:
@@ -1376,6 +1383,7 @@ class EventContext:
                 scope_ends=scope_ends,
                 sent_of=sent_of,
                 present=present,
+                recent=recent,
             )
             if ev.experiencer == "customer":
                 role = _governing_role(ev, mentions, terminators, sent_of)
@@ -1476,7 +1484,13 @@ def _clear(a: int, b: int, terminators: set[int]) -> bool:
 
 
 def _in_scope(
-    t: _Trigger, ev: EventHit, terminators: set[int], sent_of: list[int], present: set[int]
+    t: _Trigger,
+    ev: EventHit,
+    terminators: set[int],
+    sent_of: list[int],
+    *,
+    present: set[int],
+    recent: set[int],
 ) -> bool:
     lit = ev.literal or (ev.start,)
     if t.end - t.start == 1:
@@ -1486,6 +1500,11 @@ def _in_scope(
         in_evidence = [i in lit for i in range(t.start, t.end)]
         if all(in_evidence) or (t.category == Category.NEGATED and any(in_evidence)):
             return False
+    if t.category == Category.HISTORICAL and (lit[0] - 1 in recent or lit[-1] + 1 in recent):
+        # An event with its own recent time next to it is now, whatever time frame the
+        # utterance gives elsewhere: "he was ill for years and died on Monday", "mijn vader is
+        # drie weken geleden overleden, hij was al jaren ziek".
+        return False
     if t.category == Category.HISTORICAL or t.across_clauses:
         # "..., maar dat is twintig jaar geleden": a time frame reaches back over "maar", not
         # over a present-time anchor ("..., maar nu is zij overleden").
@@ -1528,6 +1547,7 @@ def _flag(
     scope_ends: set[int],
     sent_of: list[int],
     present: set[int],
+    recent: set[int],
 ) -> bool:
     """Set the flags of ``ev`` from the triggers in whose scope it lies; return whether a
     household trigger covers it."""
@@ -1541,7 +1561,7 @@ def _flag(
             or (t.across_clauses and _said_of_self(ev, mentions))
         ):
             continue
-        if _in_scope(t, ev, scope_ends, sent_of, present):
+        if _in_scope(t, ev, scope_ends, sent_of, present=present, recent=recent):
             if t.category == Category.HOUSEHOLD:
                 household = True
             elif t.category == Category.NEGATED:

@@ -265,6 +265,10 @@ class ContextFile(_Strict):
     #: time frame that otherwise reaches across clauses ("al in 2011 gescheiden, maar nu is zij
     #: overleden") stops there.
     present: list[str] = []
+    #: Times that are recent ("on Monday", "two weeks ago", "drie weken geleden"): present
+    #: anchors too, and an event right next to one is current whatever time frame the utterance
+    #: gives elsewhere ("he was ill for years and died on Monday").
+    recent: list[str] = []
     persons: list[PersonEntry] = []
     #: Per event type, the roles whose situation is the customer's own (household, own family).
     customer_roles: dict[EventType, list[Role]] = {}
@@ -287,7 +291,7 @@ class ContextFile(_Strict):
     #: customer named right after one is that clause's subject, not the event's.
     subordinators: list[str] = []
 
-    @field_validator("terminators", "clause_breaks", "present", "correction_cues")
+    @field_validator("terminators", "clause_breaks", "present", "recent", "correction_cues")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         return _check_patterns(v)

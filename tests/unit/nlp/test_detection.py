@@ -1043,7 +1043,122 @@ def test_round_15_look_alikes(detector: Detector, text: str, lang: str) -> None:
             "nl",
             [("marriage", "historical")],
         ),
-        # English round 16
+        # English round 16: batch 10's errors read.
+        # A wedding told by the vows.
+        ("We said yes to each other at the registry office on Saturday.", "en", [("marriage",)]),
+        ("we exchanged vows in Vegas last month so can you update my name", "en", [("marriage",)]),
+        # A threat to the customer's life if she leaves or tells.
+        ("he told me he would kill me if i ever left him", "en", [("domestic_abuse",)]),
+        ("She threatened to kill me if I went to the police.", "en", [("domestic_abuse",)]),
+        # Leaving because of what the partner did.
+        (
+            "I left because of what he did to me, so the post must not go to him.",
+            "en",
+            [("separation",), ("domestic_abuse",)],
+        ),
+        # Payments that keep bouncing; money left until payday.
+        ("my payments have bounced three months in a row now", "en", [("financial_difficulty",)]),
+        (
+            "I've got ten quid left till payday and the kids need shoes.",
+            "en",
+            [("financial_difficulty",)],
+        ),
+        # "We're struggling" said bare (and "not gonna lie" is no denial).
+        ("Not gonna lie, we're struggling at the moment.", "en", [("financial_difficulty",)]),
+        # A budget management scheme run by the council.
+        (
+            "The council put me in budget management, they pay my rent now.",
+            "en",
+            [("financial_difficulty",)],
+        ),
+        # Self-employed work lost.
+        # (two spans, two events)
+        (
+            "My biggest client dropped me last month and I've had no work since.",
+            "en",
+            [("job_loss",), ("job_loss",)],
+        ),
+        # A contract that won't be renewed (speech-to-text "wont").
+        ("my temp contract wont be extended so im out in june", "en", [("job_loss",)]),
+        # A new home found, or a date to be out by.
+        (
+            "We finally found a new flat in Utrecht, we have to be out of this one by the end of "
+            "May.",
+            "en",
+            [("moving",), ("moving",)],
+        ),
+        # Care told by running someone's life or the household, or hours cut to be with them.
+        (
+            "since his stroke i basically run his whole life, the bills, the pills, everything",
+            "en",
+            [("caring",), ("illness",)],
+        ),
+        (
+            "I've cut my hours at work to be with my dad while he's in the hospice.",
+            "en",
+            [("caring",), ("illness", "other")],
+        ),
+        # A broken bone; a miscarriage is a loss (the corpus guideline), not a pregnancy.
+        ("He fractured his hip in a fall and can't climb the stairs.", "en", [("illness",)]),
+        (
+            "I had a miscarriage two weeks ago, please cancel the maternity checks.",
+            "en",
+            [("bereavement",)],
+        ),
+        ("Our son was stillborn in March.", "en", [("bereavement",)]),
+        ("Mijn vrouw heeft vorige week een miskraam gehad.", "nl", [("bereavement",)]),
+        ("Onze dochter is dood geboren.", "nl", [("bereavement",)]),
+        # Found by probing, not in the corpus: a death with its own recent time is current
+        # whatever else was long; a couple of weeks is a time, not a couple; a dead terminal, a
+        # watch or a van is a thing, not a terminal illness, "watching him die" or "Jan van Dijk".
+        (
+            "My husband was ill for years and he passed away on Monday.",
+            "en",
+            [("illness", "historical"), ("bereavement",)],
+        ),
+        (
+            "Mijn vader is drie weken geleden overleden, hij was al jaren ziek.",
+            "nl",
+            [("bereavement",), ("illness", "other")],
+        ),
+        ("My wife died a couple of weeks ago.", "en", [("bereavement",)]),
+        ("Mijn moeder is een stel weken terug overleden.", "nl", [("bereavement",)]),
+        (
+            "My dad's cancer was terminal and he died last week.",
+            "en",
+            [("illness", "other"), ("bereavement",)],
+        ),
+        ("My dad Jan van Dijk died last month.", "en", [("bereavement",)]),
+        ("My father died twenty years ago.", "en", [("bereavement", "historical")]),
+        # A professional calling for a client; a relative who lives on her own; a hedged prediction.
+        (
+            "I'm his budget coach, he has debts with four creditors.",
+            "en",
+            [("financial_difficulty", "other")],
+        ),
+        (
+            "my gran lives on her own and she's got dementia, I sort her bills",
+            "en",
+            [("illness", "other"), ("caring",)],
+        ),
+        (
+            "I reckon I'm going to lose my job after the merger.",
+            "en",
+            [("job_loss", "hypothetical")],
+        ),
+        # Widowed long ago; a scan that came back clear.
+        (
+            "I've been a widower for about twelve years, I just want the account in my name.",
+            "en",
+            [("bereavement", "historical")],
+        ),
+        (
+            "The tumour was removed and the last scans came back clear.",
+            "en",
+            [("illness", "historical")],
+        ),
+        # Run-on speech: a death told after a question is not part of it.
+        ("i want to ask about the funeral bill my mum died on tuesday", "en", [("bereavement",)]),
     ],
 )
 def test_round_16_families(
@@ -1070,6 +1185,30 @@ def test_round_16_families(
         ("De scheidsrechter is ontslagen.", "nl"),
         ("de vis in ons aquarium is dood", "nl"),
         # English round 16
+        # the record disputed ("saying", quotes, a condolence quoted) and a word taken back
+        ("i got a letter saying im deceased but im very much alive", "en"),
+        ("your letter said 'sorry for your loss' but nobody has died", "en"),
+        ("the app says this account is closed because of a death, i am very much alive", "en"),
+        ('the letter says "retirement" but I am only going part-time', "en"),
+        ('Is "widowed" the same as "single" on your form?', "en"),
+        # deaths that are not: fiction, a payment terminal
+        ("the film was so sad, everybody dies at the end", "en"),
+        ("the payment terminal at my shop is dead, I need business support", "en"),
+        # professionals and other people's news
+        (
+            "I'm a carer for clients at a home care agency, how does the allowance work in "
+            "general?",
+            "en",
+        ),
+        ("hi im writing my thesis on divorce in the netherlands, do you have numbers", "en"),
+        ("everyone at work has a baby now haha, anyway my card is blocked", "en"),
+        # contracts, clubs and parcels that are not the customer's event
+        ("My contract ends in March, the phone contract I mean, what are the deals?", "en"),
+        ("My football club is in financial trouble, is my direct debit safe?", "en"),
+        ("My wife is expecting... a delivery from you, it's two days late.", "en"),
+        # a relative moving in; a denial with "haven't been"
+        ("my nephew has moved in with us while he studies", "en"),
+        ("I haven't been sick a single day in ten years, why did my premium go up?", "en"),
     ],
 )
 def test_round_16_look_alikes(detector: Detector, text: str, lang: str) -> None:
