@@ -253,8 +253,10 @@ class _Group:
         #: When the gate is a text: the regex or typo token of each pattern it comes from,
         #: whose matching words are where the matches lie (empty: no window).
         self.gate_tests: list[_TokenTest] | None = None if gate_words else []
-        #: Whether a pattern has a gap, so that which tokens matched it matters (spaCy's
-        #: alignments cost time: without one, every matched token is evidence).
+        #: Whether a pattern has more than one token of variable length (two gaps, a gap and
+        #: an optional word), so that which tokens matched its gap only spaCy's alignments
+        #: tell. They double a Matcher call's cost; with at most one such token the
+        #: alignment follows from the match's length (:func:`_gap_alignment`).
         self.aligned = False
         #: Whether a pattern tests lemmas (the doc's lemmas must be set before it runs).
         self.lemmas = False
@@ -365,14 +367,21 @@ class _Compiled:
         self._always: list[_Group] = []
         #: The keys of ``_by_word``, to intersect with a doc's words in one set operation.
         self._word_keys: frozenset[int] = frozenset()
-        #: ``_by_word`` with each group's second gate word (empty: not a word), to drop the
-        #: groups a doc does not have both of in one pass.
-        self._by_words: dict[int, list[tuple[frozenset[int], _Group]]] = {}
+        #: ``_by_word`` split by each group's second gate word: per first gate word, the groups
+        #: without a second one (or whose second requirement is a text), the second gate words
+        #: of the others, and those groups by second gate word. A doc picks the groups it has
+        #: both gate words of with one set operation per first word it has (``seconds &
+        #: words``) instead of a test per group: a common first word ("wonen", "geld") has up
+        #: to 17 groups, nearly all of which the doc lacks the second word of.
+        self._by_first: dict[int, _FirstWord] = {}
         #: Every text of ``_by_sub`` with the place of its group there.
         self._subs: list[tuple[str, int]] = []
         #: Every compiled pattern as (match key, kind, token pattern), for :class:`Prefilter`.
         self.compiled: list[tuple[str, str, list[TokenPattern]]] = []
         self._tests: dict[str, _TokenTest | None] = {}
+        #: Patterns with one gap and no other token of variable length, by match key: (the
+        #: gap's place, the pattern's length), to align their matches without spaCy.
+        self._one_gap: dict[int, tuple[int, int]] = {}
 
     def _group_for(self, reqs: list[tuple[str, frozenset[str]]]) -> _Group:
         gate: Gate = tuple(reqs[:2])
@@ -390,7 +399,14 @@ class _Compiled:
                 for w in gate[0][1]:
                     h = self.strings.add(w)
                     self._by_word.setdefault(h, []).append(group)
-                    self._by_words.setdefault(h, []).append((second, group))
+                    alone, seconds, by_second = self._by_first.get(h) or ((), set(), {})
+                    if second:
+                        seconds.update(second)
+                        for h2 in second:
+                            by_second.setdefault(h2, []).append(group)
+                    else:
+                        alone = (*alone, group)
+                    self._by_first[h] = (alone, seconds, by_second)
                 self._word_keys = frozenset(self._by_word)
             else:
                 self._subs.extend((w, len(self._by_sub)) for w in sorted(gate[0][1]))
@@ -435,7 +451,11 @@ class _Compiled:
                     tests = {k: t for k, tok in enumerate(tp) if (t := self._test(tok))}
                     group.patterns.append(_needs(self._rest(reqs[1:]), tuple(tests.values())))
                     group.add_window(tp, reqs[0] if reqs else None, tests)
-                    group.aligned = self.alignments and (group.aligned or any(map(is_gap, tp)))
+                    variable = [k for k, t in enumerate(tp) if t.get("OP")]
+                    if self.alignments and len(variable) > 1 and any(map(is_gap, tp)):
+                        group.aligned = True
+                    elif self.alignments and len(variable) == 1 and is_gap(tp[variable[0]]):
+                        self._one_gap[self.strings.add(sub)] = (variable[0], len(tp))
                     group.lemmas = group.lemmas or any("LEMMA" in t for t in tp)
         except (ValueError, KeyError) as exc:
             raise PatternFileError(file, [f"entry {entry!r}: {exc}"]) from exc
@@ -475,14 +495,16 @@ class _Compiled:
         hit = words & self._word_keys
         if hit:
             by_word = self._by_word
-            by_words = self._by_words
-            # The groups with both gate words (a set operation each), then the rest.
-            candidates = {
-                g: None
-                for h in hit
-                for second, g in by_words[h]
-                if not second or not words.isdisjoint(second)
-            }
+            by_first = self._by_first
+            # The groups with both gate words. Their order does not matter: ``ready`` is sorted
+            # on where each is first met, and no two groups are first met at the same place.
+            candidates: set[_Group] = set()
+            for h in hit:
+                alone, seconds, by_second = by_first[h]
+                if alone:
+                    candidates.update(alone)
+                for h2 in seconds & words:
+                    candidates.update(by_second[h2])
             ready = [(_first_spot(g, norm, lemma, by_word), g) for g in candidates if meets(g)]
             if len(ready) > 1:
                 ready.sort(key=lambda r: r[0])
@@ -525,8 +547,18 @@ class _Compiled:
                 found: Any = g.matcher(span, with_alignments=True, allow_missing=True)
                 out.extend((m, a + start, b + start, al) for m, a, b, al in found)
             else:
-                found = g.matcher(span, allow_missing=True)
-                out.extend((m, a + start, b + start, list(range(b - a))) for m, a, b in found)
+                out.extend(self._aligned(g.matcher(span, allow_missing=True), start))
+        return out
+
+    def _aligned(self, found: list[tuple[int, int, int]], start: int) -> list[_Match]:
+        """Matches found without spaCy's alignments, moved by ``start``, with them: each
+        matched token matched its own place, but for a gap's tokens."""
+        one_gap = self._one_gap
+        out: list[_Match] = []
+        for m, a, b in found:
+            shape = one_gap.get(m)
+            align = list(range(b - a)) if shape is None else _gap_alignment(shape, b - a)
+            out.append((m, a + start, b + start, align))
         return out
 
 
@@ -617,6 +649,20 @@ def _needs(rest: _Rest, tests: tuple[_TokenTest, ...]) -> _Needs:
         tuple(texts for hashes, texts in rest if not hashes),
         tests,
     )
+
+
+#: The groups of one first gate word (see ``_Compiled._by_first``): (groups without a second
+#: gate word, the second gate words of the others, those groups by second gate word).
+_FirstWord = tuple[tuple[_Group, ...], set[int], dict[int, list[_Group]]]
+
+
+def _gap_alignment(shape: tuple[int, int], length: int) -> list[int]:
+    """spaCy's alignment of a match ``length`` tokens long of a pattern with one gap and no
+    other token of variable length (``shape``: the gap's place, the pattern's length): every
+    other pattern token matches one token, so the gap has the rest and there is one way to
+    align. (spaCy numbers the tokens of the pattern as written: a gap is one place.)"""
+    at, size = shape
+    return [*range(at), *[at] * (length - size + 1), *range(at + 1, size)]
 
 
 #: One match: (key, start, end, pattern index of each matched token).
@@ -751,6 +797,10 @@ class Prefilter:
             else:
                 self._by_sub.append((first[1], split))
         self._word_keys = frozenset(self._by_word)
+        #: The words that are enough on their own (a pattern needs nothing else: "overleden",
+        #: "pregnant"): a doc with one passes after one set operation, which is most docs that
+        #: pass, instead of after testing the patterns of its other words first.
+        self._enough = frozenset(h for h, tests in self._by_word.items() if ((), ()) in tests)
         #: Every text of ``_by_sub`` with the place of its pattern there.
         self._subs = [(t, at) for at, (texts, _) in enumerate(self._by_sub) for t in texts]
 
@@ -768,6 +818,8 @@ class Prefilter:
             return True
         hashes: set[int] = set(norm)
         hashes.update(lower)
+        if not hashes.isdisjoint(self._enough):
+            return True
         by_word = self._by_word
         disjoint = hashes.isdisjoint
         for h in hashes & self._word_keys:
