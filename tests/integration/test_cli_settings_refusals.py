@@ -5,13 +5,12 @@ Run as a user runs them, in a child process."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from agent_desk.paths import default_rules
+from tests.support.cli import run_agent_desk
 
 COMMANDS = [
     pytest.param(["config"], "Fout: ", "Error: ", id="config"),
@@ -41,11 +40,7 @@ def test_a_command_says_why_the_settings_cannot_be_read_in_the_user_s_language(
     settings = tmp_path / "settings.toml"
     settings.write_text('colour = "blue"\n', encoding="utf-8")
     env = {**os.environ, "AGENT_DESK_CONFIG_FILE": str(settings), "AGENT_DESK_LANGUAGE": lang}
-    proc = subprocess.run(
-        [sys.executable, "-m", "agent_desk", *args],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120,
-        check=False,
-    )  # fmt: skip
+    proc = run_agent_desk(args, env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert proc.stdout == ""
     lead = nl if lang == "nl" else en

@@ -5,11 +5,11 @@ before any screen opens: exit 1, no traceback. Run as a user runs them, in a chi
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli import run_agent_desk
 
 NBA_URL = {
     "nl": "Fout: de HTTP-beslisservice heeft de instelling nba_url nodig (AGENT_DESK_NBA_URL)",
@@ -53,11 +53,7 @@ def test_a_feed_or_source_that_cannot_be_built_is_refused_in_plain_words(
         "AGENT_DESK_DATA_DIR": str(tmp_path),
         "AGENT_DESK_LANGUAGE": lang,
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "agent_desk", *args],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120,
-        check=False,
-    )  # fmt: skip
+    proc = run_agent_desk(args, env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [said[lang]]
