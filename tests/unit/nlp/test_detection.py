@@ -1130,6 +1130,13 @@ def test_round_15_look_alikes(detector: Detector, text: str, lang: str) -> None:
         ),
         ("My dad Jan van Dijk died last month.", "en", [("bereavement",)]),
         ("My father died twenty years ago.", "en", [("bereavement", "historical")]),
+        # An illness that is gone is over; other people's news is their own predicate only.
+        ("The cancer is gone now, the last scan was clear.", "en", [("illness", "historical")]),
+        (
+            "All my friends are married and I'm the one getting divorced.",
+            "en",
+            [("marriage", "other"), ("separation",)],
+        ),
         # A professional calling for a client; a relative who lives on her own; a hedged prediction.
         (
             "I'm his budget coach, he has debts with four creditors.",
@@ -1208,6 +1215,8 @@ def test_round_16_families(
         ("My wife is expecting... a delivery from you, it's two days late.", "en"),
         # a relative moving in; a denial with "haven't been"
         ("my nephew has moved in with us while he studies", "en"),
+        # "gone now" of a thing, not a person
+        ("The snow is gone now, so the engineer can come.", "en"),
         ("I haven't been sick a single day in ten years, why did my premium go up?", "en"),
     ],
 )
