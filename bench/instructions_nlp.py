@@ -29,14 +29,11 @@ def workload(n: int, warm: int) -> None:
     ``PASSES`` passes over the first ``n`` of them (none when ``n`` is 0: that run, with the same
     warm-up, is the baseline to subtract)."""
     from agent_desk import heap
-    from agent_desk.paths import fixtures_dir
+    from bench.bench_nlp import LANGS, _texts
     from nlp.detector import Detector
 
-    folder = fixtures_dir() / "nlp-corpus"
-    texts: dict[str, list[str]] = {}
-    for lang in ("nl", "en"):
-        lines = (folder / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
-        texts[lang] = [json.loads(line)["text"] for line in lines if line.strip()][:warm]
+    # bench_nlp's input, corpus lines first: the first ``warm`` texts are corpus lines
+    texts = {lang: _texts(lang)[:warm] for lang in LANGS}
     detector = Detector(veto=False)
     detector.warm_up()
     for lang, batch in texts.items():
