@@ -84,6 +84,15 @@ def _is_junk(text: str) -> bool:
     return bad > _JUNK_SHARE * len(sample)
 
 
+def closed(text: str) -> str:
+    """The text the pipeline reads: an utterance is a whole turn, so one that ends on a word (as
+    speech-to-text lines do) gets a full stop after it. Patterns that need a mark after their
+    words ("we're struggling" + "," or ".") then hear the same words at the end of an
+    unpunctuated line. Only appended: every offset into ``text`` stays the same."""
+    end = len(text.rstrip())
+    return text + " ." if end and text[end - 1].isalnum() else text
+
+
 def _clean(text: str) -> tuple[str, bool]:
     truncated = len(text) > MAX_CHARS
     return (text[:MAX_CHARS] if truncated else text), truncated
@@ -146,21 +155,17 @@ class Detector:
         return self._vetoes[lang]
 
     def _apply_veto(self, lang: Lang, texts: list[str], found: list[Detection]) -> list[Detection]:
-        """Set aside the asserted events of utterances the classifier scores as look-alikes."""
+        """The classifier's second opinion (:mod:`nlp.veto`): per type, set aside the rules'
+        asserted look-alikes and add what the rules did not hear."""
         veto = self._veto(lang)
-        todo = [i for i, d in enumerate(found) if any(e.asserted for e in d.events)]
-        if veto is None or not todo:
+        if veto is None or not found:
             return found
-        out = list(found)
-        for i, p in zip(todo, veto.probabilities([texts[i] for i in todo]), strict=True):
-            if p < veto.threshold:
-                d = found[i]
-                out[i] = d.model_copy(
-                    update={
-                        "events": [e for e in d.events if not e.asserted],
-                        "set_aside": [e for e in d.events if e.asserted],
-                    }
-                )
+        out = []
+        for text, d, scores in zip(texts, found, veto.probabilities(texts), strict=True):
+            events, aside = veto.second_opinion(text, d.events, scores)
+            if events != d.events or aside:
+                d = d.model_copy(update={"events": events, "set_aside": aside})
+            out.append(d)
         return out
 
     def language_of(self, text: str, lang: str | None = None) -> Lang:
@@ -198,8 +203,9 @@ class Detector:
             fast = _fast_path(pipe)
             if fast is not None:
                 for i, text, truncated in group:
-                    doc = make_doc(text)
-                    found = fast(doc, text, text.lower(), self.prefilter)
+                    read = closed(text)
+                    doc = make_doc(read)
+                    found = fast(doc, read, read.lower(), self.prefilter)
                     if found is None:
                         results[i] = Detection(lang=chosen, truncated=truncated)
                     else:
@@ -213,10 +219,11 @@ class Detector:
             speller = matcher.speller if matcher is not None else None
             todo: list[tuple[int, str, bool, Doc]] = []
             for i, text, truncated in group:
-                doc = make_doc(text)
+                read = closed(text)
+                doc = make_doc(read)
                 if speller is not None:
                     doc = speller(doc)  # first: a mistyped event word must pass the prefilter
-                if prefilter is None or prefilter(doc, text.lower()):
+                if prefilter is None or prefilter(doc, read.lower()):
                     todo.append((i, text, truncated, doc))
                 else:
                     results[i] = Detection(lang=chosen, truncated=truncated)
@@ -388,6 +395,14 @@ def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection
     )
 
 
+def _offsets(doc: Doc, first: int, stop: int, text: str) -> tuple[int, int]:
+    """Character offsets into ``text`` of tokens ``first..stop``; the full stop :func:`closed`
+    appended is not part of the text, so evidence never reaches past its end."""
+    last = doc[stop - 1]
+    end = min(last.idx + len(last.text), len(text.rstrip()))
+    return doc[first].idx, end
+
+
 def _detection(
     found: tuple[list[EventHit], list[WishHit], bool],
     doc: Doc,
@@ -398,9 +413,7 @@ def _detection(
     hits, wish_hits, correction = found
     events = []
     for hit in hits:
-        start = doc[hit.start].idx
-        last = doc[hit.end - 1]
-        end = last.idx + len(last.text)
+        start, end = _offsets(doc, hit.start, hit.end, text)
         events.append(
             LifeEvent(
                 type=hit.type,
@@ -415,9 +428,7 @@ def _detection(
         )
     wishes = []
     for w in wish_hits:
-        start = doc[w.start].idx
-        last = doc[w.end - 1]
-        end = last.idx + len(last.text)
+        start, end = _offsets(doc, w.start, w.end, text)
         wishes.append(CustomerWish(kind=w.kind, text=text[start:end], start=start, end=end))
     return Detection(
         lang=lang,

@@ -3,6 +3,7 @@
     python -m nlp.train_model                  # 5-fold CV on dev, then train on all dev and ship
     python -m nlp.train_model --cv-only        # measure only, write nothing
     python -m nlp.train_model --lang nl --folds 5 --epochs 20
+    python -m nlp.train_model --measure b11    # leave batch b11 out, train, score it; write nothing
 
 Data: the dev split of ``fixtures/nlp-corpus/<lang>.jsonl`` and the customer turns of the
 fixture conversations (turns with gold events, and every turn of a conversation without any).
@@ -34,7 +35,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from nlp.detector import Detection, _to_detection, build_pipeline
+from nlp.detector import Detection, _to_detection, build_pipeline, closed
 from nlp.evaluation import GoldItem, Report, evaluate, gold_event, split_of
 from nlp.model import MODELS_DIR, SPANS_KEY, EventModel, ModelSettings, SpanScore, combine
 from nlp.types import EventType, Lang
@@ -113,7 +114,7 @@ def prepare(pipe: Language, items: Sequence[GoldItem]) -> list[Prepared]:
     components = [(name, proc) for name, proc in pipe.pipeline if name != "life_event_context"]
     out = []
     for item in items:
-        doc = pipe.make_doc(item.text)
+        doc = pipe.make_doc(closed(item.text))
         for _, proc in components:
             doc = proc(doc)
         out.append(Prepared(item, doc, list(doc._.life_events or ())))
@@ -290,6 +291,37 @@ def cross_validate(lang: Lang, k: int, epochs: int) -> dict[str, Any]:
     }
 
 
+def measure(lang: Lang, batch: str, epochs: int) -> dict[str, Report]:
+    """Leave one batch of dev out (``b11``), train on the rest, score the rules and rules+model
+    on that batch at every threshold. Nothing is written; only aggregate numbers are printed."""
+    pipe = build_pipeline(lang)
+    marker = f"-{batch}-"
+    dev = load_dev(lang)
+    held = prepare(pipe, [i for i in dev if marker in i.id])
+    if not held:
+        raise SystemExit(f"no dev lines of batch {batch!r} in the {lang} corpus")
+    kept = prepare(pipe, [i for i in dev if marker not in i.id])
+    kept += prepare(pipe, load_fixture_turns(lang))
+    t0 = time.perf_counter()
+    model = train(lang, kept, epochs)
+    print(
+        f"[{lang}] trained on {len(kept)} utterances in {time.perf_counter() - t0:.0f} s;"
+        f" scoring {len(held)} lines of {batch}",
+        file=sys.stderr,
+    )
+    best = model.best_spans([p.doc for p in held])
+    items = [p.item for p in held]
+    reports = {"rules": evaluate(items, detections(pipe, held, None, None))}
+    print(f"[{lang}] {batch} left out")
+    print(_line("rules only", reports["rules"]))
+    for th in THRESHOLDS:
+        for veto in VETOES:
+            name = f"rules+model @{th} veto {veto}"
+            reports[name] = evaluate(items, detections(pipe, held, best, ModelSettings(th, veto)))
+            print(_line(name, reports[name]))
+    return reports
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nlp.train_model", description=__doc__)
     parser.add_argument("--lang", choices=["nl", "en"], action="append")
@@ -300,9 +332,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, help="ship with this threshold (else CV's)")
     parser.add_argument("--veto", type=float, help="ship with this veto (else CV's)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
+    parser.add_argument("--measure", metavar="BATCH", help="leave a batch (b11) out and score it")
     args = parser.parse_args(argv)
     langs: list[Lang] = args.lang or ["nl", "en"]
     for lang in langs:
+        if args.measure:
+            measure(lang, args.measure, args.epochs)
+            continue
         settings = ModelSettings()
         cv: dict[str, Any] = {}
         if not args.no_cv:

@@ -1222,3 +1222,26 @@ def test_round_16_families(
 )
 def test_round_16_look_alikes(detector: Detector, text: str, lang: str) -> None:
     assert [e for e in detector.detect(text, lang).events if e.asserted] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A speech-to-text turn ends on a word; patterns that need a mark after their words
+        # ("we're struggling" + "," or ".") hear the end of the turn as one.
+        ("to be honest with you we are struggling", "en", "financial_difficulty"),
+        ("after twenty years she left us", "en", "separation"),
+        ("the doctor signed me off", "en", "illness"),
+        ("the scan says it's a girl", "en", "new_child"),
+        ("my biggest client dropped me", "en", "job_loss"),
+        ("we finally found a new place in", "en", "moving"),
+    ],
+)
+def test_the_end_of_an_unpunctuated_turn_closes_it(
+    detector: Detector, text: str, lang: str, expected: str
+) -> None:
+    bare = detector.detect(text, lang)
+    stopped = detector.detect(text + ".", lang)
+    assert [e.type for e in bare.asserted] == [e.type for e in stopped.asserted] == [expected]
+    # The full stop is the detector's, not the customer's: the evidence stays inside the text.
+    assert all(e.end <= len(text) and text[e.start : e.end] == e.text for e in bare.events)

@@ -94,12 +94,14 @@ def test_the_setting_switches_the_shared_detector(monkeypatch: pytest.MonkeyPatc
 
 def test_training_is_reproducible() -> None:
     data = [
-        ("mijn vader is overleden", True),
-        ("ik ben ontslagen", True),
-        ("mijn pas is kwijt", False),
-        ("de app doet het niet", False),
+        ("mijn vader is overleden", ["bereavement"]),
+        ("ik ben ontslagen", ["job_loss"]),
+        ("mijn pas is kwijt", []),
+        ("de app doet het niet", []),
     ] * 5
-    a = train("nl", data).probabilities(["mijn moeder is overleden", "de app is kwijt"])
-    b = train("nl", data).probabilities(["mijn moeder is overleden", "de app is kwijt"])
+    texts = ["mijn moeder is overleden", "de app is kwijt"]
+    a = train("nl", data).probabilities(texts)
+    b = train("nl", data).probabilities(texts)
     assert a == b
-    assert a[0] > a[1]
+    assert a[0]["bereavement"] > a[1]["bereavement"]
+    assert a[0]["bereavement"] > a[0]["job_loss"]
