@@ -161,11 +161,14 @@ class Detector:
         if veto is None or not found:
             return found
         out = []
-        for text, d, scores in zip(texts, found, veto.probabilities(texts), strict=True):
-            events, aside = veto.second_opinion(text, d.events, scores)
-            if events != d.events or aside:
-                d = d.model_copy(update={"events": events, "set_aside": aside})
-            out.append(d)
+        for text, ruled, scores in zip(texts, found, veto.probabilities(texts), strict=True):
+            events, aside = veto.second_opinion(text, ruled.events, scores)
+            changed = events != ruled.events or aside
+            out.append(
+                ruled.model_copy(update={"events": events, "set_aside": aside})
+                if changed
+                else ruled
+            )
         return out
 
     def language_of(self, text: str, lang: str | None = None) -> Lang:

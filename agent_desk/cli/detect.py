@@ -10,9 +10,10 @@ one by one (invalid UTF-8 is that line's error), and every answer is flushed at 
 command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read.
 Error texts are part of the machine contract and therefore stable English.
 
-The opt-in classifier veto (setting ``nlp_veto``, or ``--veto`` / ``--no-veto``) is applied as on
-the call screen: what it sets aside leaves ``events`` and is listed under ``set_aside`` (a key
-present only when something was set aside), so a pipe sees what the guard would count. Settings
+The opt-in classifier second opinion (setting ``nlp_veto``, or ``--veto`` / ``--no-veto``) is
+applied as on the call screen: what it sets aside leaves ``events`` and is listed under
+``set_aside`` (a key present only when something was set aside), and what it adds is in
+``events`` with its sentence as evidence, so a pipe sees what the guard would count. Settings
 that cannot be read are said once on stderr, and the rules run alone.
 """
 

@@ -1,5 +1,5 @@
-"""The opt-in classifier veto (nlp/veto.py): what it sets aside, what it keeps, how it is
-switched on, and that a missing model leaves the rules alone."""
+"""The opt-in classifier second opinion (nlp/veto.py): what it sets aside, what it adds, what it
+keeps, how it is switched on, and that a missing model leaves the rules alone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from nlp import options
 from nlp.detector import Detector, get_detector
-from nlp.veto import train
+from nlp.veto import sentences, train
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,67 @@ def test_plain_events_are_kept(vetoed: Detector, text: str, lang: str, kind: str
     detection = vetoed.detect(text, lang)
     assert [e.type.value for e in detection.events if e.asserted] == [kind]
     assert detection.set_aside == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # No pattern knows these words; the classifier has heard enough like them.
+        (
+            "Ik ga terug naar Marokko, voorgoed, volgende maand.",
+            "nl",
+            ("moving", "Ik ga terug naar Marokko, voorgoed, volgende maand."),
+        ),
+        (
+            "Right. My brother is autistic and I do his money and his appointments now.",
+            "en",
+            ("caring", "My brother is autistic and I do his money and his appointments now."),
+        ),
+    ],
+)
+def test_a_type_the_rules_did_not_hear_is_added_with_its_sentence(
+    vetoed: Detector, rules_only: Detector, text: str, lang: str, expected: tuple[str, str]
+) -> None:
+    assert rules_only.detect(text, lang).events == [], "the rules must miss it for this test"
+    [event] = vetoed.detect(text, lang).events
+    assert event.asserted
+    assert (event.type.value, event.text) == expected
+    assert text[event.start : event.end] == event.text
+
+
+def test_a_look_alike_type_beside_a_real_event_is_set_aside(
+    vetoed: Detector, rules_only: Detector
+) -> None:
+    text = "Hi. Yes. My wife passed away at the hospice last night."
+    assert sorted(e.type.value for e in rules_only.detect(text, "en").asserted) == [
+        "bereavement",
+        "illness",
+    ]
+    detection = vetoed.detect(text, "en")
+    assert [e.type.value for e in detection.asserted] == ["bereavement"]
+    assert [e.type.value for e in detection.set_aside] == ["illness"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # the rules heard the type, negated: the classifier does not overrule ConText
+        ("Nee hoor, mijn vader is niet overleden, hij leeft nog.", "nl"),
+        ("No, my dad did not die, he is fine.", "en"),
+        # someone else's, or a maybe: nothing is added
+        ("Mijn buurman gaat terug naar Marokko, voorgoed.", "nl"),
+        ("Misschien ga ik ooit terug naar Marokko.", "nl"),
+        ("If my brother needs it, I would do his money and his appointments.", "en"),
+    ],
+)
+def test_what_is_not_the_customers_own_stays_so(vetoed: Detector, text: str, lang: str) -> None:
+    assert vetoed.detect(text, lang).asserted == []
+
+
+def test_sentences_are_the_evidence_units() -> None:
+    text = "  Ja. Ik ga verhuizen!  Kan dat?\nNee "
+    assert [text[a:b] for a, b in sentences(text)] == ["Ja.", "Ik ga verhuizen!", "Kan dat?", "Nee"]
+    assert sentences("   ") == []
 
 
 def test_a_missing_model_leaves_the_rules_alone(tmp_path: Path) -> None:
