@@ -161,8 +161,8 @@ class Detector:
         if veto is None or not found:
             return found
         out = []
-        for text, ruled, scores in zip(texts, found, veto.probabilities(texts), strict=True):
-            events, aside = veto.second_opinion(text, ruled.events, scores)
+        reviewed = veto.review(texts, [d.events for d in found])
+        for ruled, (events, aside) in zip(found, reviewed, strict=True):
             changed = events != ruled.events or aside
             out.append(
                 ruled.model_copy(update={"events": events, "set_aside": aside})
