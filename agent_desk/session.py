@@ -8,12 +8,13 @@ judged suggestions back, report the agent's reactions.
 Fail closed: if detection, the NBA source or the guard fails or times out, no suggestion is
 returned unjudged; the step carries a one-line problem instead.
 
-Set aside, not forgotten: with the opt-in classifier veto (setting ``nlp_veto``), the events the
-rules heard as asserted but the classifier judged look-alikes (``Detection.set_aside``) travel
-in their own list (``Step.set_aside``, :attr:`CallSession.set_aside`), so a screen can show what
-was heard and set aside. They never enter the guard's state, the NBA request or
-:meth:`CallSession.asserted_event_types`: nothing counts them as the customer's events. The
-decision log records their types apart (:meth:`CallSession.set_aside_event_types`).
+Set aside, not forgotten: with the classifier's second opinion (setting ``nlp_veto``, on by
+default), the events the rules heard as asserted but the classifier judged look-alikes
+(``Detection.set_aside``) travel in their own list (``Step.set_aside``,
+:attr:`CallSession.set_aside`), so a screen can show what was heard and set aside. They never
+enter the guard's state, the NBA request or :meth:`CallSession.asserted_event_types`: nothing
+counts them as the customer's events. The decision log records their types apart
+(:meth:`CallSession.set_aside_event_types`).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def run(quick: bool = False) -> dict[str, object]:
     n_latency = 300 if quick else 2_000
     detector = Detector(veto=False)
     detector.warm_up()
-    # The opt-in classifier veto (nlp/veto.py), measured beside the rules alone.
+    # The classifier's second opinion (nlp/veto.py, on by default), beside the rules alone.
     vetoed = Detector(veto=True)
     vetoed.warm_up()
     out: dict[str, object] = {"utterances_per_language": n_batch}

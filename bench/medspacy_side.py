@@ -102,6 +102,10 @@ def build(rules: dict[str, Any]) -> Language:
     context = nlp.add_pipe("medspacy_context", config={"rules": None})
     context_rules = []
     for trig in rules["triggers"]:
+        if trig["category"] not in CATEGORY and trig["category"] != "pseudo":
+            # ("household", since round 12: the relative lives with the customer, so the event
+            # is the household's. medspaCy has no category that takes FAMILY back.)
+            continue
         pseudo = trig["category"] == "pseudo"
         for i, p in enumerate(trig["patterns"]):
             context_rules.append(

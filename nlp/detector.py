@@ -61,7 +61,7 @@ class Detection(BaseModel):
     truncated: bool = False
     #: The utterance carries a correction cue ("nee, ik bedoel ...", "no, it's my sister").
     correction: bool = False
-    #: Asserted events the opt-in classifier veto (:mod:`nlp.veto`) judged look-alikes: not in
+    #: Asserted events the classifier's second opinion (:mod:`nlp.veto`) judged look-alikes: not in
     #: ``events``, kept here so a screen or a log can still say what the rules heard.
     set_aside: list[LifeEvent] = Field(default_factory=list)
 

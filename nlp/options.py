@@ -7,11 +7,11 @@ application calls :func:`configure` when it loads its settings (``agent_desk.set
 
 from __future__ import annotations
 
-_veto = False
+_veto = True
 
 
 def veto_enabled() -> bool:
-    """Whether the shared detector uses the classifier veto (:mod:`nlp.veto`); off by default."""
+    """Whether the shared detector uses the classifier (:mod:`nlp.veto`); on by default."""
     return _veto
 
 

@@ -10,11 +10,11 @@ one by one (invalid UTF-8 is that line's error), and every answer is flushed at 
 command works in a pipe from a live transcript. Exit status 0 unless stdin cannot be read.
 Error texts are part of the machine contract and therefore stable English.
 
-The opt-in classifier second opinion (setting ``nlp_veto``, or ``--veto`` / ``--no-veto``) is
-applied as on the call screen: what it sets aside leaves ``events`` and is listed under
+The classifier's second opinion (setting ``nlp_veto``, on by default; ``--veto`` / ``--no-veto``)
+is applied as on the call screen: what it sets aside leaves ``events`` and is listed under
 ``set_aside`` (a key present only when something was set aside), and what it adds is in
 ``events`` with its sentence as evidence, so a pipe sees what the guard would count. Settings
-that cannot be read are said once on stderr, and the rules run alone.
+that cannot be read are said once on stderr, and the defaults apply.
 """
 
 from __future__ import annotations
@@ -120,20 +120,20 @@ def _answer(raw: bytes) -> dict[str, Any]:
 def _configure(veto: bool | None) -> None:
     """The detector follows the ``nlp_veto`` setting unless the flag says otherwise. Settings
     that cannot be read do not stop a pipe (the contract: exit status 0 unless stdin cannot be
-    read): the reason goes to stderr once and the rules run alone, the default."""
+    read): the reason goes to stderr once and the setting's default applies."""
     from nlp import options
 
     if veto is not None:
         options.configure(veto=veto)
         return
-    from agent_desk.settings import SettingsError, load_settings
+    from agent_desk.settings import Settings, SettingsError, load_settings
 
     try:
         load_settings()  # configures nlp.options from nlp_veto
     except SettingsError as exc:
         first = str(exc).splitlines()[0]
-        click.echo(f"agent-desk detect: settings not read, rules alone: {first}", err=True)
-        options.configure(veto=False)
+        click.echo(f"agent-desk detect: settings not read, defaults used: {first}", err=True)
+        options.configure(veto=bool(Settings.model_fields["nlp_veto"].default))
 
 
 def _echo(ident: Any) -> Any:
@@ -160,7 +160,8 @@ def _lines(stream: IO[bytes]) -> Any:
 @click.option(
     "--veto/--no-veto",
     default=None,
-    help="Use the opt-in classifier veto (default: the nlp_veto setting, off unless set).",
+    help="The classifier's second opinion on the rules, or the rules alone (default: the "
+    "nlp_veto setting, on unless set off).",
 )
 def detect(veto: bool | None) -> None:
     """Detect life events in JSON Lines utterances on stdin; write JSON Lines on stdout.

@@ -83,11 +83,12 @@ def load_fixture_items() -> dict[str, list[GoldItem]]:
 
 
 def _score(
-    items: list[GoldItem], lang: str, model: bool = False, veto: bool = False
+    items: list[GoldItem], lang: str, model: bool = False, veto: bool = True
 ) -> tuple[Report, list[Any]]:
     from nlp.detector import Detector
 
-    # Rules alone unless asked, whatever the settings say: an evaluation names what it measures.
+    # What ships (rules + classifier) unless told otherwise, whatever this machine's settings
+    # say: an evaluation names what it measures.
     detector = Detector(model=model, veto=veto)
     detections = detector.detect_many([i.text for i in items], lang)
     return evaluate(items, detections), detections
@@ -145,10 +146,11 @@ def _print_errors(items: list[GoldItem], detections: list[Any]) -> None:
     "docs/quality.md) instead of the rules alone.",
 )
 @click.option(
-    "--veto",
-    is_flag=True,
-    help="Rules with the trained look-alike classifier setting events aside (nlp/veto.py; the "
-    "setting nlp_veto, off by default).",
+    "--veto/--no-veto",
+    default=True,
+    show_default=True,
+    help="The rules with the classifier's second opinion (nlp/veto.py), as the product runs by "
+    "default (setting nlp_veto), or the rules alone.",
 )
 def nlp_cmd(
     *, split: str, as_json: bool, corpus: Path | None, show_errors: bool, model: bool, veto: bool
@@ -157,6 +159,9 @@ def nlp_cmd(
     if show_errors and split != "dev":
         raise click.UsageError("--show-errors is for the dev split only; the test split is frozen")
     folder = corpus or fixtures_dir() / "nlp-corpus"
+    measured = " + ".join(
+        ["rules", *(["spancat model"] if model else []), *(["classifier"] if veto else [])]
+    )
     result: dict[str, Any] = {
         "split": split,
         "model": model,
@@ -170,14 +175,14 @@ def nlp_cmd(
         report, detections = _score(items, lang, model, veto)
         result["corpus"][lang] = report.to_dict()
         if not as_json:
-            _print_report(f"[{lang}] corpus, {split} split", report)
+            _print_report(f"[{lang}] corpus, {split} split, {measured}", report)
         if show_errors:
             _print_errors(items, detections)
     for lang, items in load_fixture_items().items():
         report, detections = _score(items, lang, model, veto)
         result["fixtures"][lang] = report.to_dict()
         if not as_json:
-            _print_report(f"[{lang}] fixture conversations (customer turns)", report)
+            _print_report(f"[{lang}] fixture conversations (customer turns), {measured}", report)
         if show_errors:
             _print_errors(items, detections)
     if as_json:

@@ -2,7 +2,7 @@
 
 Asserted events (the customer's own, current situation) are plain chips; negated, hypothetical,
 someone else's and long-ago events are dimmed with the qualifier spelled out, or hidden when the
-``show_qualified_events`` setting is off. Events the opt-in classifier veto set aside as
+``show_qualified_events`` setting is off. Events the classifier's second opinion set aside as
 look-alikes (heard by the rules, probably not about the customer) are shown the same way, marked
 so, and hidden with the qualified ones; the guard does not count them either. Every chip shows
 the words that triggered it (the evidence span, quoted, shortened when long); hovering it shows

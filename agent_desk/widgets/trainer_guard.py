@@ -1,6 +1,6 @@
 """The trainer's side panel "What the guard saw": for one moment of a replayed call, the language
 the NLP layer detected, each life event with its evidence words, its context flags and whether
-it counts (events the opt-in classifier veto set aside are listed too, as heard and not
+it counts (events the classifier's second opinion set aside are listed too, as heard and not
 counted), and for each judged suggestion the verdict with every rule that fired.
 
 It shows a :class:`GuardView` the screen builds from the pipeline's step; it never runs the

@@ -45,13 +45,14 @@ def steps() -> Callable[[Pilot[None], int], Awaitable[CallScreen]]:
 
 @pytest.fixture
 def classifier_veto() -> Iterator[None]:
-    """The opt-in classifier veto on for one test (settings with ``nlp_veto=True`` keep it on),
-    and off again after it, so later tests share the default detector."""
+    """The classifier on for one test whatever an earlier test left (settings with
+    ``nlp_veto=True`` keep it on), and as it was after it, so later tests share one detector."""
+    before = options.veto_enabled()
     options.configure(veto=True)
     try:
         yield
     finally:
-        options.configure(veto=False)
+        options.configure(veto=before)
 
 
 def shown(app: App[None], region: Region) -> list[Strip]:

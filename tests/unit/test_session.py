@@ -1,6 +1,6 @@
-"""The call session with the opt-in classifier veto: what it sets aside travels in its own list,
-is kept per utterance, and nothing that counts life events (the guard's state, the NBA request,
-the decision log's event types) ever sees it."""
+"""The call session with the classifier's second opinion: what it sets aside travels in its own
+list, is kept per utterance, and nothing that counts life events (the guard's state, the NBA
+request, the decision log's event types) ever sees it."""
 
 from __future__ import annotations
 

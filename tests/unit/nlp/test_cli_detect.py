@@ -140,26 +140,26 @@ def _run_with(args: list[str], stdin: bytes, env: dict[str, str]) -> subprocess.
     )
 
 
-def test_the_classifier_veto_follows_the_setting_and_the_flag() -> None:
+def test_the_classifier_follows_the_setting_and_the_flag() -> None:
     line = (LOOK_ALIKE + "\n").encode("utf-8")
-    # Off by default: the rules' event is in "events", and there is no "set_aside" key.
-    plain = json.loads(_run_with([], line, {}).stdout)
-    assert [e["type"] for e in plain["events"]] == ["separation"]
-    assert "set_aside" not in plain
-    # The setting turns it on, as on the call screen: the event is set aside, not lost.
-    for args, env in (([], {"AGENT_DESK_NLP_VETO": "true"}), (["--veto"], {})):
+    # On by default, as on the call screen: the look-alike is set aside, not lost.
+    for args, env in (([], {}), (["--veto"], {"AGENT_DESK_NLP_VETO": "false"})):
         vetoed = json.loads(_run_with(args, line, env).stdout)
         assert vetoed["events"] == []
         assert [e["type"] for e in vetoed["set_aside"]] == ["separation"]
-    # The flag wins over the setting.
-    off = json.loads(_run_with(["--no-veto"], line, {"AGENT_DESK_NLP_VETO": "true"}).stdout)
-    assert [e["type"] for e in off["events"]] == ["separation"]
+    # The setting turns it off: the rules' event is in "events", and no "set_aside" key.
+    for args, env in (([], {"AGENT_DESK_NLP_VETO": "false"}), (["--no-veto"], {})):
+        plain = json.loads(_run_with(args, line, env).stdout)
+        assert [e["type"] for e in plain["events"]] == ["separation"]
+        assert "set_aside" not in plain
 
 
 def test_unreadable_settings_do_not_stop_the_pipe() -> None:
     # The contract: exit status 0 unless stdin cannot be read. The reason is said once, and the
-    # rules run alone (the default).
+    # defaults apply (the classifier on: the look-alike is set aside).
     proc = _run_with([], (LOOK_ALIKE + "\n").encode("utf-8"), {"AGENT_DESK_NLP_VETO": "maybe"})
     assert proc.returncode == 0
-    assert [e["type"] for e in json.loads(proc.stdout)["events"]] == ["separation"]
+    answer = json.loads(proc.stdout)
+    assert answer["events"] == []
+    assert [e["type"] for e in answer["set_aside"]] == ["separation"]
     assert "nlp_veto" in proc.stderr.decode("utf-8")

@@ -49,7 +49,7 @@ def _texts(lang: Lang) -> list[str]:
 
 @pytest.fixture(scope="module")
 def plain() -> Detector:
-    d = Detector(prefilter=False)
+    d = Detector(prefilter=False, veto=False)  # as the shared rules-only `detector`
     d.warm_up()
     return d
 

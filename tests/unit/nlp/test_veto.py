@@ -1,4 +1,4 @@
-"""The opt-in classifier second opinion (nlp/veto.py): what it sets aside, what it adds, what it
+"""The classifier's second opinion (nlp/veto.py): what it sets aside, what it adds, what it
 keeps, how it is switched on, and that a missing model leaves the rules alone."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from nlp import options
 from nlp.detector import Detector, get_detector
-from nlp.veto import sentences, train
+from nlp.veto import Veto, sentences, train, veto_path
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,75 @@ def test_a_type_the_rules_did_not_hear_is_added_with_its_sentence(
     assert text[event.start : event.end] == event.text
 
 
+LONG_TURNS = [
+    # An event in one sentence of a long turn: the rest of the turn dilutes its words, so the
+    # whole scores it near zero; its own sentence does not (round 17 set these aside).
+    (
+        "Yeah hi, um, I am ringing because the app keeps logging me out and I cannot see my "
+        "statements or my savings, it has been like that all week and the chat bot is useless, "
+        "really annoying, I tried reinstalling twice. Also my husband left me in March. Anyway, "
+        "can you reset it for me, I have the card reader here?",
+        "en",
+        "separation",
+    ),
+    (
+        "Ja goedemiddag, ik bel eigenlijk over de app want die doet het al een week niet, ik kan "
+        "niet inloggen, ik heb hem al twee keer opnieuw geinstalleerd en de chat helpt ook niet, "
+        "echt irritant. Mijn man is in maart bij me weggegaan. Maar goed, kunt u de app "
+        "resetten, ik heb de kaartlezer hier?",
+        "nl",
+        "separation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "kind"), LONG_TURNS)
+def test_an_event_in_a_long_turn_is_judged_on_its_sentence(
+    vetoed: Detector, rules_only: Detector, text: str, lang: str, kind: str
+) -> None:
+    veto = Veto.load(veto_path(lang))
+    assert veto is not None
+    [whole] = veto.probabilities([text])
+    assert whole[kind] < veto.thresholds.set_aside, "the whole turn must score it low"
+    assert [e.type.value for e in rules_only.detect(text, lang).asserted] == [kind]
+    detection = vetoed.detect(text, lang)
+    assert [e.type.value for e in detection.asserted] == [kind]
+    assert detection.set_aside == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Goedemiddag. Ik ga terug naar Marokko, voorgoed, volgende maand. Kan ik mijn "
+            "rekening dan nog gebruiken?",
+            "nl",
+            ("moving", "Ik ga terug naar Marokko, voorgoed, volgende maand."),
+        ),
+        (
+            "Hello, good morning. Right, so, my brother is autistic and I do his money and his "
+            "appointments now. Can I get access to his account online?",
+            "en",
+            (
+                "caring",
+                "Right, so, my brother is autistic and I do his money and his appointments now.",
+            ),
+        ),
+    ],
+)
+def test_a_sentence_can_add_what_the_whole_turn_drowns(
+    vetoed: Detector, rules_only: Detector, text: str, lang: str, expected: tuple[str, str]
+) -> None:
+    assert rules_only.detect(text, lang).events == [], "the rules must miss it for this test"
+    veto = Veto.load(veto_path(lang))
+    assert veto is not None
+    assert veto.probabilities([text])[0][expected[0]] < veto.thresholds.add
+    [event] = vetoed.detect(text, lang).events
+    assert event.asserted
+    assert (event.type.value, event.text) == expected
+    assert text[event.start : event.end] == event.text
+
+
 def test_a_look_alike_type_beside_a_real_event_is_set_aside(
     vetoed: Detector, rules_only: Detector
 ) -> None:
@@ -135,7 +204,7 @@ def test_a_missing_model_leaves_the_rules_alone(tmp_path: Path) -> None:
 @pytest.fixture
 def veto_setting() -> Iterator[None]:
     yield
-    options.configure(veto=False)
+    options.configure(veto=True)
 
 
 @pytest.mark.usefixtures("veto_setting")
@@ -143,14 +212,14 @@ def test_the_setting_switches_the_shared_detector(monkeypatch: pytest.MonkeyPatc
     from agent_desk.settings import load_settings
 
     text, lang = LOOK_ALIKES[2]
-    assert get_detector().detect(text, lang).set_aside == []  # off by default
-    monkeypatch.setenv("AGENT_DESK_NLP_VETO", "true")
-    load_settings()
-    assert options.veto_enabled()
-    assert get_detector().detect(text, lang).set_aside != []
+    assert get_detector().detect(text, lang).set_aside != []  # on by default
     monkeypatch.setenv("AGENT_DESK_NLP_VETO", "false")
     load_settings()
+    assert not options.veto_enabled()
     assert get_detector().detect(text, lang).set_aside == []
+    monkeypatch.setenv("AGENT_DESK_NLP_VETO", "true")
+    load_settings()
+    assert get_detector().detect(text, lang).set_aside != []
 
 
 def test_training_is_reproducible() -> None:
