@@ -1635,8 +1635,16 @@ def _said_of_self(ev: EventHit, mentions: list[_Mention]) -> bool:
 
 
 def _customer_in_evidence(ev: EventHit, mentions: list[_Mention]) -> bool:
-    """The customer is named inside the evidence itself ("slaat me", "left me")."""
-    return any(m.role == Role.SELF and ev.start <= m.start and m.end <= ev.end for m in mentions)
+    """The customer is named inside the evidence itself ("slaat me", "left me"). Not the "us"
+    of a way to say someone died ("no longer with us", "van ons heengegaan", "taken from
+    us"): who died is said before it ("my neighbour ... she is no longer with us")."""
+    return any(
+        m.role == Role.SELF
+        and ev.start <= m.start
+        and m.end <= ev.end
+        and not ((m.prep or m.of) and ev.type == EventType.BEREAVEMENT)
+        for m in mentions
+    )
 
 
 def _governing_role(

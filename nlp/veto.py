@@ -189,11 +189,11 @@ class Veto:
         peak = max(
             [max(scores.values(), default=0.0)] + [max(s.values()) for _, s in sentence_scores]
         )
-        if peak >= th.add:
+        if peak >= th.add and sentence_scores:
             heard = {e.type for e in events}
             for t in EventType:
                 kind = t.value
-                if t in heard or not sentence_scores:
+                if t in heard:
                     continue
                 (start, end), best = max(sentence_scores, key=lambda s: s[1][kind])
                 if max(scores[kind], best[kind]) >= th.add:

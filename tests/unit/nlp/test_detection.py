@@ -1245,3 +1245,26 @@ def test_the_end_of_an_unpunctuated_turn_closes_it(
     assert [e.type for e in bare.asserted] == [e.type for e in stopped.asserted] == [expected]
     # The full stop is the detector's, not the customer's: the evidence stays inside the text.
     assert all(e.end <= len(text) and text[e.start : e.end] == e.text for e in bare.events)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "asserted"),
+    [
+        # The "us" of a way to say someone died is not whose death it is: the person named
+        # before is ("she" stands for the neighbour).
+        ("It's about my neighbour. She is no longer with us since Sunday.", "en", False),
+        ("My neighbour was taken from us last week.", "en", False),
+        ("Het gaat over mijn buurvrouw. Ze is zondag van ons heengegaan.", "nl", False),
+        # ... and the customer's own loss stays the customer's
+        ("My dad was taken from us last week.", "en", True),
+        ("She is no longer with us since Sunday.", "en", True),
+        ("Mijn moeder is van ons heengegaan.", "nl", True),
+    ],
+)
+def test_the_us_of_a_euphemism_for_death_does_not_say_whose_loss(
+    detector: Detector, text: str, lang: str, asserted: bool
+) -> None:
+    [event] = detector.detect(text, lang).events
+    assert event.type.value == "bereavement"
+    assert event.asserted is asserted
+    assert (event.experiencer == "other") is not asserted

@@ -137,7 +137,7 @@ def test_shortcuts_change_nothing_on_utterances_nobody_wrote(
     import nlp.detector
 
     vocabulary = _vocabulary(detector, lang)
-    plain = Detector(prefilter=False)
+    plain = Detector(prefilter=False, veto=False)  # as the shared rules-only `detector`
 
     @_SETTINGS
     @given(st.lists(_utterances(vocabulary), min_size=1, max_size=8))
