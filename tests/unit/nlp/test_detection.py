@@ -1268,3 +1268,38 @@ def test_the_us_of_a_euphemism_for_death_does_not_say_whose_loss(
     assert event.type.value == "bereavement"
     assert event.asserted is asserted
     assert (event.experiencer == "other") is not asserted
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Round 18, found by probing: money trouble said in ordinary words.
+        ("A debt collector keeps ringing me.", "en"),
+        ("My debt adviser told me to ring you.", "en"),
+        ("We're short every month.", "en"),
+        ("i have had three final reminders and i dont know how im going to pay", "en"),
+        ("Mijn rekening staat al weken in het rood.", "nl"),
+        ("We staan al maanden flink in het rood.", "nl"),
+    ],
+)
+def test_round_18_money_trouble(detector: Detector, text: str, lang: str) -> None:
+    assert [e.type.value for e in detector.detect(text, lang).asserted] == ["financial_difficulty"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # someone's trade, not the customer's debts
+        ("I'm a debt adviser calling for a client.", "en"),
+        ("She works as a debt collector.", "en"),
+        ("I am short of breath every week.", "en"),
+        ("I got a final reminder but I paid it already.", "en"),
+        # a light or a colour, not an account
+        ("Ik stond bij het stoplicht, het stond op rood.", "nl"),
+        ("Het lampje van de router staat op rood.", "nl"),
+        ("Ik sta in het rood gekleed op de foto.", "nl"),
+    ],
+)
+def test_round_18_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    heard = [e.type.value for e in detector.detect(text, lang).asserted]
+    assert "financial_difficulty" not in heard
