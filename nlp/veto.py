@@ -158,21 +158,17 @@ class Veto:
         text: str,
         events: Sequence[LifeEvent],
         scores: dict[str, float],
-        by_sentence: Sequence[tuple[tuple[int, int], dict[str, float]]] | None = None,
+        by_sentence: Sequence[tuple[tuple[int, int], dict[str, float]]],
     ) -> tuple[list[LifeEvent], list[LifeEvent]]:
-        """(events, set aside) for ``text`` from its scores, whole and (optionally) per sentence.
+        """(events, set aside) for ``text`` from its scores, whole and per sentence.
 
         An asserted event is set aside when both the whole utterance and the sentence its
         evidence starts in score its type below ``set_aside``. A type the rules did not hear
         is added when the whole or one sentence scores it at least ``add``; its evidence is
         the sentence that scores it highest. ``by_sentence`` holds each sentence's span and
-        scores (the whole's for a one-sentence text); it is scored here when not given.
+        scores (the whole's for a one-sentence text), as :meth:`review` gives them.
         """
         th = self.thresholds
-        if by_sentence is None:
-            spans = sentences(text)
-            parts = self.probabilities(text[a:b] for a, b in spans) if len(spans) > 1 else [scores]
-            by_sentence = list(zip(spans, parts, strict=False))
         sentence_scores = list(by_sentence)
 
         def score(kind: str, at: int) -> float:
