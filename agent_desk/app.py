@@ -71,6 +71,8 @@ class AgentDeskApp(App[None]):
         """Build the spaCy pipelines off the UI thread while the agent already sees the screen,
         then settle the heap."""
 
+        heap.return_big_blocks()  # before the models load and free their big buffers
+
         def work() -> None:
             warm_up()
             with contextlib.suppress(RuntimeError):  # the app closed meanwhile

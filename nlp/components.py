@@ -38,7 +38,7 @@ from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from nlp.lemmas import lemma_table
+from nlp.lemmas import LemmaTable, lemma_table
 from nlp.patterns import (
     DATA_DIR,
     Category,
@@ -860,10 +860,13 @@ def _words_of(tp: list[TokenPattern]) -> set[str]:
 def _lemma_forms(strings: Any, table: Any, lemmas: set[str]) -> dict[str, set[int]]:
     """For each lemma, the hashes of the lower-cased words the lemmatizer gives it: the
     table's forms with that lemma, and the lemma itself unless the table maps it elsewhere."""
-    forms: dict[str, set[int]] = {w: set() for w in lemmas}
-    for key, lemma in table.items():
-        if lemma in forms:
-            forms[lemma].add(key)
+    if isinstance(table, LemmaTable):
+        forms = table.forms_of(lemmas)
+    else:
+        forms = {w: set() for w in lemmas}
+        for key, lemma in table.items():
+            if lemma in forms:
+                forms[lemma].add(key)
     for w in lemmas:
         if w not in table or table[w] == w:
             forms[w].add(strings.add(w))
@@ -896,10 +899,19 @@ class Speller:
     """
 
     def __init__(
-        self, vocab: Any, strong_words: set[str], event_words: set[str], known: set[int]
+        self,
+        vocab: Any,
+        strong_words: set[str],
+        event_words: set[str],
+        words: set[int],
+        table: numpy.ndarray,
     ) -> None:
+        """``words``: the hashes of the pattern files' words and the stop words; ``table``: the
+        lemma table's words, a sorted array of hashes (a Python set of them cost 27 MB for
+        Dutch)."""
         self._strings = vocab.strings
-        self._known = known
+        self._words = frozenset(words)
+        self._table = table
         index: dict[str, set[str]] = {}
         for w in event_words | strong_words:
             if w.replace("-", "").isalpha():
@@ -923,16 +935,16 @@ class Speller:
     def correct(self, doc: Doc, lowers: list[int], norms: list[int] | None) -> None:
         """Give the mistyped tokens of ``doc`` (its LOWER column: ``lowers``) their event word
         as NORM, in the doc and in ``norms`` (its NORM column) when given."""
-        # A set operation (it walks the doc's words, not the known ones): most turns have no
-        # such word.
-        unknown = set(lowers).difference(self._known)
-        if not unknown:
-            return
+        # A set operation (it walks the doc's words, not the known ones), then the cache of
+        # words seen before: most turns have no new word.
         cache = self._cache
-        for h in unknown:
+        words = set(lowers).difference(self._words)
+        new = [h for h in words if h not in cache]
+        verdicts = dict(zip(new, self._in_table(new), strict=True)) if new else {}
+        for h in words:
             fixed = cache.get(h)
             if fixed is None:
-                fixed = self._correct(h)
+                fixed = 0 if verdicts[h] else self._correct(h)
                 if len(cache) < _LEMMA_CACHE_SIZE:
                     cache[h] = fixed
             if fixed:
@@ -942,6 +954,15 @@ class Speller:
                         doc[i].norm_ = word
                         if norms is not None:
                             norms[i] = fixed
+
+    def _in_table(self, hashes: list[int]) -> list[bool]:
+        """Whether each word is one the lemma table knows."""
+        table = self._table
+        if not len(table):
+            return [False] * len(hashes)
+        wanted = numpy.asarray(hashes, dtype=numpy.uint64)
+        at = numpy.minimum(numpy.searchsorted(table, wanted), len(table) - 1)
+        return (table[at] == wanted).tolist()  # type: ignore[no-any-return]
 
     def _correct(self, lower_hash: int) -> int:
         """The hash of the event word ``lower_hash`` is a typo of, or 0."""
@@ -955,6 +976,15 @@ class Speller:
                 found.update(self._index.get(key, ()))
         # Two different event words one typo away: no way to tell which was meant.
         return self._strings.add(found.pop()) if len(found) == 1 else 0
+
+
+def _hashes(table: Any) -> numpy.ndarray:
+    """The words a lemma table knows (its forms and its lemmas) as a sorted array of string
+    hashes; hashes only: adding 100,000 lemma strings to the StringStore cost 30 MB per desk."""
+    if isinstance(table, LemmaTable):
+        return table.hashes()
+    known = set(table.keys()) | {get_string_id(v) for v in set(table.values())}
+    return numpy.array(sorted(known), dtype=numpy.uint64)
 
 
 #: Shorter words are too often another real word one letter away ("trouwe" / "trouwen").
@@ -1216,14 +1246,11 @@ class LifeEventMatcher:
         self.prefilter = Prefilter(self._vocab, patterns, lemmas, self._c.stop_words)
         strings = self._vocab.strings
         every_word = {w for _, _, tp in self._c.compiled for w in _words_of(tp)}
-        known = {strings.add(w) for w in every_word | self._c.stop_words}
-        known.update(lemmas.keys())
-        # Hashes only: adding 100,000 lemma strings to the StringStore cost 30 MB per desk.
-        known.update(get_string_id(v) for v in set(lemmas.values()))
+        words = {strings.add(w) for w in every_word | self._c.stop_words}
         events = [tp for _, kind, tp in self._c.compiled if kind == "event"]
         event_words = {w for tp in events for w in _words_of(tp)}
         strong_words = {w for tp in events if len(tp) == 1 for w in _words_of(tp)}
-        self.speller = Speller(self._vocab, strong_words, event_words, known)
+        self.speller = Speller(self._vocab, strong_words, event_words, words, _hashes(lemmas))
 
     def __call__(self, doc: Doc) -> Doc:
         if self.speller is not None:

@@ -117,7 +117,9 @@ class Veto:
         import spacy
 
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        nlp = spacy.load(folder)
+        # The saved tokenizer is spacy.blank's (``train``), which the language builds anyway;
+        # reading it back from disk cost 10 MB more per language (the call screen's memory).
+        nlp = spacy.load(folder, exclude=["tokenizer"])
         if "textcat_multilabel" not in nlp.pipe_names:
             return None  # a model from before round 17 (one yes/no label): retrain it
         default = DEFAULT_THRESHOLDS.get(str(nlp.lang), DEFAULT_THRESHOLDS["en"])

@@ -235,3 +235,16 @@ def test_training_is_reproducible() -> None:
     assert a == b
     assert a[0]["bereavement"] > a[1]["bereavement"]
     assert a[0]["bereavement"] > a[0]["job_loss"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_shipped_model_tokenizes_as_it_was_trained(lang: str) -> None:
+    """``Veto.load`` skips the saved tokenizer and uses the language's own: they must be the
+    same, or the classifier would read other words than it learned."""
+    import spacy
+
+    saved = spacy.load(veto_path(lang)).tokenizer.to_bytes(exclude=["vocab"])
+    loaded = Veto.load(veto_path(lang))
+    assert loaded is not None
+    assert loaded.nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved
+    assert spacy.blank(lang).tokenizer.to_bytes(exclude=["vocab"]) == saved
