@@ -111,6 +111,14 @@ class _Mention:
     #: Right after a subordinator ("from when I lived in Leeds", "die ik al jaren ken"): the
     #: subject of a clause inside the phrase, not of the event after it.
     sub: bool = False
+    #: A preposition or the customer and a verb, then a possessive and at most two describing
+    #: words before it ("for my elderly neighbour", "voor mijn oude buurman", "I help my
+    #: neighbour"): whom the customer does something for.
+    #: Only care reads it so; "I'm calling for my friend, she's moving" is about the friend.
+    for_whom: bool = False
+    #: A possessive word ("his", "their", "haar"): right before care ("his carer") it is the
+    #: person cared for.
+    owner: bool = False
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
@@ -1358,6 +1366,9 @@ class EventContext:
             nlp.vocab.strings.add(w) for w in data.not_genitive_after
         )
         self._subordinator_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subordinators)
+        self._subject_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subject_pronouns)
+        self._stop_hashes = frozenset(nlp.vocab.strings.add(w) for w in nlp.Defaults.stop_words)
+        self._comma = nlp.vocab.strings.add(",")
         self._possessive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.possessives)
         self._adversative_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.adversatives)
         self._customer_roles: dict[EventType, frozenset[Role]] = {
@@ -1388,11 +1399,30 @@ class EventContext:
             and start > 1
             and norm[start - 2] in self._adversative_hashes
         )
+        for_whom = False
+        if role in _PERSONS_CARED_FOR and not self._relative_clause_at(norm, end):
+            for at in range(start - 1, max(start - 4, 0), -1):
+                if norm[at] in self._possessive_hashes:
+                    # "for my neighbour", or the object of the customer's verb: "I help my ..."
+                    for_whom = norm[at - 1] in self._preposition_hashes or (
+                        at > 1 and norm[at - 2] in self._subject_hashes
+                    )
+                    break
+                if norm[at] in self._stop_hashes:
+                    break  # not a word that describes the person: "omdat", "and"
         of = before in self._genitive_hashes and not (
             start > 1 and norm[start - 2] in self._not_genitive_hashes
         )
         sub = before in self._subordinator_hashes
-        return _Mention(start, end, role, prep, of, sub)
+        owner = end - start == 1 and norm[start] in self._possessive_hashes
+        return _Mention(start, end, role, prep, of, sub, for_whom, owner)
+
+    def _relative_clause_at(self, norm: list[int], at: int) -> bool:
+        """A relative clause starts at ``at`` ("my neighbour, who looks after ..."): the person
+        before it is its subject."""
+        if at < len(norm) and norm[at] == self._comma:
+            at += 1
+        return at < len(norm) and norm[at] in self._subordinator_hashes
 
     def apply(
         self,
@@ -1616,6 +1646,8 @@ def _in_scope(
 
 
 _OUTSIDERS = (Role.OTHER, Role.PUBLIC, Role.NONHUMAN)
+#: Whom the customer can look after; not the customer, a pronoun or a thing.
+_PERSONS_CARED_FOR = (Role.PARTNER, Role.FAMILY, Role.CHILD, Role.OTHER)
 
 
 def _flag(
@@ -1691,8 +1723,9 @@ def _governing_role(
             # "de uitvaart van mijn buurman", "the funeral of my neighbour"
             or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
             # a possessive pronoun right before the evidence owns it: "over hun
-            # betalingsregeling", "their arrears" (a preposition before it does not matter)
-            or (m.role == Role.PRONOUN and m.end == ev.start)
+            # betalingsregeling", "their arrears" (a preposition before it does not matter);
+            # not care: "his carer" is whom the customer cares for
+            or (m.role == Role.PRONOUN and m.end == ev.start and ev.type != EventType.CARING)
         ):
             # The event sits inside or right before a person phrase: "mijn zieke moeder",
             # "een zieke vader", "my late husband": that person is whom it is about. A pronoun
@@ -1703,6 +1736,9 @@ def _governing_role(
         m
         for m in mentions
         if not m.prep
+        # "I cook for my elderly neighbour and help him shower", "being his carer": the carer
+        # is the customer
+        and not (ev.type == EventType.CARING and (m.for_whom or (m.owner and m.end == ev.start)))
         and m.end <= ev.start
         and sent_of[m.start] == sent
         # "my neighbour from when I lived in Leeds passed away": the customer is the subject
@@ -1757,8 +1793,12 @@ def _antecedent(pronoun: _Mention | None, mentions: list[_Mention]) -> Role | No
     """The role of the last person named before a pronoun; None (the customer) if nobody was."""
     if pronoun is None:
         return None
+    owned = {m.end for m in mentions if m.role == Role.PRONOUN}
     for m in reversed(mentions):
         if m.end <= pronoun.start and m.role not in (Role.PRONOUN, Role.SELF):
+            # "living in his car since his divorce": a thing with an owner is not who "his" is
+            if m.role == Role.NONHUMAN and m.start in owned:
+                continue
             return m.role
     return None
 

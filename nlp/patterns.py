@@ -290,6 +290,9 @@ class ContextFile(_Strict):
     #: Words that open a clause inside a phrase ("from when I lived there", "die ik ken"): the
     #: customer named right after one is that clause's subject, not the event's.
     subordinators: list[str] = []
+    #: The customer as a subject ("I", "ik"): "I help my elderly neighbour ..." names the
+    #: person the customer does something for (whose care is the customer's).
+    subject_pronouns: list[str] = []
 
     @field_validator("terminators", "clause_breaks", "present", "recent", "correction_cues")
     @classmethod

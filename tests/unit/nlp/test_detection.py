@@ -1303,3 +1303,64 @@ def test_round_18_money_trouble(detector: Detector, text: str, lang: str) -> Non
 def test_round_18_look_alikes(detector: Detector, text: str, lang: str) -> None:
     heard = [e.type.value for e in detector.detect(text, lang).asserted]
     assert "financial_difficulty" not in heard
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Round 19: care for a neighbour is the customer's care (the annotation guideline),
+        # also when the neighbour is described or named again with a pronoun.
+        ("I cook for my elderly neighbour and help him shower every day.", "en"),
+        ("Since her fall I've been looking after my neighbour, she has nobody else.", "en"),
+        ("we take care of our elderly neighbour, his kids live in Australia", "en"),
+        ("I help my neighbour with her meds and showering most mornings.", "en"),
+        ("I've been my neighbour's carer for two years.", "en"),
+        ("Ik kook voor mijn oude buurman en help hem met douchen.", "nl"),
+        ("Sinds haar val zorg ik voor mijn buurvrouw.", "nl"),
+        ("Ik doe de boodschappen voor mijn hoogbejaarde buurman.", "nl"),
+        ("Ik help mijn buurvrouw elke ochtend met wassen en aankleden.", "nl"),
+    ],
+)
+def test_round_19_care_for_a_neighbour(detector: Detector, text: str, lang: str) -> None:
+    assert [e.type.value for e in detector.detect(text, lang).asserted] == ["caring"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a pet, a house or plants for a while: no dependent person
+        ("I look after my neighbour's cat while she's away.", "en"),
+        ("we look after the neighbours' house when they're on holiday", "en"),
+        ("Ik zorg voor de kat van de buren.", "nl"),
+        ("Ik zorg voor mijn buurvrouw haar planten als ze op vakantie is.", "nl"),
+    ],
+)
+def test_round_19_minding_a_neighbours_things_is_no_care(
+    detector: Detector, text: str, lang: str
+) -> None:
+    assert detector.detect(text, lang).events == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # the neighbour is the carer
+        ("My neighbour looks after her elderly mother.", "en", "caring"),
+        ("Ik bel voor mijn buurman, hij zorgt voor zijn vrouw.", "nl", "caring"),
+        # whose illness or divorce: the person "his" and "zijn" stand for
+        ("I care for my dad since his stroke.", "en", "illness"),
+        ("my mates been living in his car since his divorce", "en", "separation"),
+        ("Mijn buurman zorgt voor zijn zieke vrouw.", "nl", "illness"),
+    ],
+)
+def test_round_19_someone_elses(detector: Detector, text: str, lang: str, kind: str) -> None:
+    events = [e for e in detector.detect(text, lang).events if e.type.value == kind]
+    assert events
+    assert all(e.experiencer == "other" for e in events)
+
+
+def test_round_19_his_carer_is_the_customer(detector: Detector) -> None:
+    [event] = detector.detect("Dad's getting on and I might end up being his carer.", "en").events
+    assert event.type.value == "caring"
+    assert event.hypothetical
+    assert event.experiencer == "customer"
