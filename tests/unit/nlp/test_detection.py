@@ -1364,3 +1364,39 @@ def test_round_19_his_carer_is_the_customer(detector: Detector) -> None:
     assert event.type.value == "caring"
     assert event.hypothetical
     assert event.experiencer == "customer"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Round 19, found by probing: living on credit, an income that does not cover the basics
+        ("I've been using my credit card to buy food.", "en"),
+        ("We're living off the credit card at the moment.", "en"),
+        ("My benefits barely cover the rent.", "en"),
+        ("Ik leef van een uitkering en dat is niet genoeg.", "nl"),
+        ("Mijn pensioen is lang niet genoeg om van te leven.", "nl"),
+    ],
+)
+def test_round_19_money_trouble(detector: Detector, text: str, lang: str) -> None:
+    assert [e.type.value for e in detector.detect(text, lang).asserted] == ["financial_difficulty"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # helping at a food bank, not needing one
+        ("I volunteer at the food bank.", "en"),
+        ("We donate to the food bank every month.", "en"),
+        ("Our church collects for the food bank.", "en"),
+        ("Wij doneren elke maand aan de voedselbank.", "nl"),
+        ("Onze kerk zamelt spullen in voor de voedselbank.", "nl"),
+        # points on a card, a mortgage question, a pay rise
+        ("I put it on my credit card because I earn points.", "en"),
+        ("Mijn salaris is niet genoeg voor een hypotheek op dit huis.", "nl"),
+        ("Het loon is niet voldoende verhoogd dit jaar.", "nl"),
+    ],
+)
+def test_round_19_money_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert "financial_difficulty" not in [
+        e.type.value for e in detector.detect(text, lang).asserted
+    ]
