@@ -1400,3 +1400,30 @@ def test_round_19_money_look_alikes(detector: Detector, text: str, lang: str) ->
     assert "financial_difficulty" not in [
         e.type.value for e in detector.detect(text, lang).asserted
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Round 19, found by probing: a partner who left the home or went off with someone
+        ("Mijn man is vorige maand het huis uit gegaan.", "nl"),
+        ("Mijn man is uit huis gegaan.", "nl"),
+        ("Hij is vorige maand vertrokken en woont nu bij een ander.", "nl"),
+        ("She's run off with another man.", "en"),
+        ("He went off with a woman from work.", "en"),
+    ],
+)
+def test_round_19_a_partner_who_left(detector: Detector, text: str, lang: str) -> None:
+    assert [e.type.value for e in detector.detect(text, lang).asserted] == ["separation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mijn dochter woont bij een vriendin.", "nl"),
+        ("We went off with some friends to Spain.", "en"),
+        ("The dog ran off with a sock.", "en"),
+    ],
+)
+def test_round_19_leaving_look_alikes(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
