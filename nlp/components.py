@@ -119,6 +119,8 @@ class _Mention:
     #: A possessive word ("his", "their", "haar"): right before care ("his carer") it is the
     #: person cared for.
     owner: bool = False
+    #: The customer as a subject ("ik", "I", "we"): right after an event it opens a new clause.
+    subject: bool = False
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
@@ -1367,6 +1369,7 @@ class EventContext:
         )
         self._subordinator_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subordinators)
         self._subject_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.subject_pronouns)
+        self._estate_role_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.estate_roles)
         self._stop_hashes = frozenset(nlp.vocab.strings.add(w) for w in nlp.Defaults.stop_words)
         self._comma = nlp.vocab.strings.add(",")
         self._possessive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.possessives)
@@ -1415,7 +1418,8 @@ class EventContext:
         )
         sub = before in self._subordinator_hashes
         owner = end - start == 1 and norm[start] in self._possessive_hashes
-        return _Mention(start, end, role, prep, of, sub, for_whom, owner)
+        subject = end - start == 1 and norm[start] in self._subject_hashes
+        return _Mention(start, end, role, prep, of, sub, for_whom, owner, subject)
 
     def _relative_clause_at(self, norm: list[int], at: int) -> bool:
         """A relative clause starts at ``at`` ("my neighbour, who looks after ..."): the person
@@ -1507,9 +1511,32 @@ class EventContext:
                 ):
                     ev.experiencer = "other"
         kept = [ev for ev in events if not ev.dropped]
+        if self._estate_role_hashes:
+            _roles_follow_the_death(kept, norm, self._estate_role_hashes)
         if cues:
             _retract(kept, cues)
         return kept, correction
+
+
+def _roles_follow_the_death(events: list[EventHit], norm: list[int], roles: frozenset[int]) -> None:
+    """"My aunt died and I'm the executor": an event told only by a role the customer took on
+    (executor, heir) is about the death named beside it, someone else's loss."""
+    named = any(
+        ev.type == EventType.BEREAVEMENT
+        and ev.experiencer == "other"
+        and not (ev.negated or ev.hypothetical)
+        for ev in events
+    )
+    if not named:
+        return
+    for ev in events:
+        if (
+            ev.type == EventType.BEREAVEMENT
+            and ev.experiencer == "customer"
+            and ev.literal
+            and all(norm[i] in roles for i in ev.literal)
+        ):
+            ev.experiencer = "other"
 
 
 #: How close a cue must come before the customer's event to take it back ("niet ik ga
@@ -1719,7 +1746,14 @@ def _governing_role(
         if (
             (m.start <= ev.start and ev.end <= m.end)
             # not for care: whom "nursing my father" names is the one cared for
-            or (m.start == ev.end and not m.prep and ev.type != EventType.CARING)
+            # (not "ik" or "we": in run-on speech "mijn kat is dood ik wil ..." starts a clause;
+            # "fired me" is the customer's)
+            or (
+                m.start == ev.end
+                and not m.prep
+                and ev.type != EventType.CARING
+                and not m.subject
+            )
             # "de uitvaart van mijn buurman", "the funeral of my neighbour"
             or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
             # a possessive pronoun right before the evidence owns it: "over hun

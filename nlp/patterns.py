@@ -293,6 +293,10 @@ class ContextFile(_Strict):
     #: The customer as a subject ("I", "ik"): "I help my elderly neighbour ..." names the
     #: person the customer does something for (whose care is the customer's).
     subject_pronouns: list[str] = []
+    #: Roles the customer takes on after a death ("executor", "erfgenaam"): when the same
+    #: utterance names whose death it was ("my aunt died and I'm the executor"), the role is
+    #: about that death, not a loss of the customer's own.
+    estate_roles: list[str] = []
 
     @field_validator("terminators", "clause_breaks", "present", "recent", "correction_cues")
     @classmethod

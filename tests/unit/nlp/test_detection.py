@@ -1528,3 +1528,83 @@ def test_round_19_a_disability_is_no_illness(detector: Detector) -> None:
         for e in detector.detect("My son is disabled and I look after him.", "en").events
     ]
     assert heard == ["caring"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # Round 19, from reading batch 15 (written anew, not its lines)
+        ("Eerlijk gezegd staat het water ons tot de lippen.", "nl", "financial_difficulty"),
+        ("Mijn creditcard zit al maanden aan de limiet.", "nl", "financial_difficulty"),
+        ("We staan al drie maanden achter met de huur.", "nl", "financial_difficulty"),
+        ("Ik zit sinds vorige week in de ww.", "nl", "job_loss"),
+        ("Mijn eigen zaak is op de fles gegaan.", "nl", "job_loss"),
+        ("Ons volgende kindje is onderweg.", "nl", "new_child"),
+        ("Hij heeft een contactverbod maar hij blijft me bedreigen.", "nl", "domestic_abuse"),
+        (
+            "I've got twenty pounds to last me till the end of the month.",
+            "en",
+            "financial_difficulty",
+        ),
+        ("They pushed me out after thirty years.", "en", "job_loss"),
+        ("Our second is on the way.", "en", "new_child"),
+        ("The removal van is booked for Friday.", "en", "moving"),
+        ("I'm stopping work in May after forty years at the council.", "en", "retirement"),
+    ],
+)
+def test_round_19_heard_from_batch_15(detector: Detector, text: str, lang: str, kind: str) -> None:
+    assert kind in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Volgens de brief ben ik overleden.", "nl"),
+        ("I work as an undertaker.", "en"),
+        ("Someone is committing abuse of my account.", "en"),
+        ("I want to break up with you, cancel it all.", "en"),
+        ("Our dog is basically our baby.", "en"),
+        ("I've lost my wedding ring.", "en"),
+        ("I got moved over to you when my supplier went bust.", "en"),
+        ("The smoke alarm sounds like it's dying.", "en"),
+    ],
+)
+def test_round_19_look_alikes_from_batch_15(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
+
+
+def test_round_19_a_stillbirth_is_a_loss_not_a_new_child(detector: Detector) -> None:
+    heard = [e.type.value for e in detector.detect("Ons zoontje is stil geboren.", "nl").asserted]
+    assert heard == ["bereavement"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "experiencer"),
+    [
+        # a role taken on after a death follows the death named beside it
+        ("My aunt died and I'm the executor, what do you need?", "en", "other"),
+        ("Mijn oom is overleden en ik ben executeur.", "nl", "other"),
+        ("My dad died and I'm the executor.", "en", "customer"),
+    ],
+)
+def test_round_19_the_executor_of_whose_estate(
+    detector: Detector, text: str, lang: str, experiencer: str
+) -> None:
+    events = detector.detect(text, lang).events
+    assert len(events) == 2
+    assert all(e.type.value == "bereavement" and e.experiencer == experiencer for e in events)
+
+
+def test_round_19_run_on_speech_after_a_pets_death(detector: Detector) -> None:
+    text = "mijn kat is dood ik wil die verzekering voor hem opzeggen"
+    assert detector.detect(text, "nl").asserted == []
+    # ... but "fired me" is still the customer's own
+    heard = detector.detect("my boss fired me on monday", "en").asserted
+    assert [e.type.value for e in heard] == ["job_loss"]
+
+
+def test_round_19_the_month_may_is_no_maybe(detector: Detector) -> None:
+    [event] = detector.detect("My dad died in May.", "en").events
+    assert not event.hypothetical
+    [event] = detector.detect("We may have to sell the house and move.", "en").events
+    assert event.hypothetical
