@@ -1519,8 +1519,8 @@ class EventContext:
 
 
 def _roles_follow_the_death(events: list[EventHit], norm: list[int], roles: frozenset[int]) -> None:
-    """"My aunt died and I'm the executor": an event told only by a role the customer took on
-    (executor, heir) is about the death named beside it, someone else's loss."""
+    """An event told only by a role the customer took on (executor, heir) is about the death
+    named beside it: "my aunt died and I'm the executor" is someone else's loss."""
     named = any(
         ev.type == EventType.BEREAVEMENT
         and ev.experiencer == "other"
@@ -1748,12 +1748,7 @@ def _governing_role(
             # not for care: whom "nursing my father" names is the one cared for
             # (not "ik" or "we": in run-on speech "mijn kat is dood ik wil ..." starts a clause;
             # "fired me" is the customer's)
-            or (
-                m.start == ev.end
-                and not m.prep
-                and ev.type != EventType.CARING
-                and not m.subject
-            )
+            or (m.start == ev.end and not m.prep and ev.type != EventType.CARING and not m.subject)
             # "de uitvaart van mijn buurman", "the funeral of my neighbour"
             or (m.of and m.start == ev.end + 1 and ev.type != EventType.CARING)
             # a possessive pronoun right before the evidence owns it: "over hun
