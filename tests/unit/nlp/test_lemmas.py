@@ -26,3 +26,19 @@ def test_lookup_by_form_or_hash_like_spacy_tables() -> None:
     assert nl.get(key) is not None  # a string hash works as a key, as in spaCy's Table
     with pytest.raises(KeyError):
         nl["qqqxyz"]
+
+
+def test_forms_of_a_lemma_and_every_known_word_without_unpacking_the_table() -> None:
+    from spacy.strings import get_string_id
+
+    nl = lemma_table("nl")
+    forms = nl.forms_of({"overlijden", "lopen", "qqqxyz"})
+    assert get_string_id("overleed") in forms["overlijden"]
+    for lemma in ("overlijden", "lopen"):  # the same as reading every entry
+        assert forms[lemma] == {key for key, value in nl.items() if value == lemma}
+    assert forms["qqqxyz"] == set()
+    known = nl.hashes()
+    assert bool((known[:-1] < known[1:]).all())  # sorted, each once
+    for word in ("overleed", "overlijden", "liep", "lopen"):
+        assert get_string_id(word) in set(known.tolist())
+    assert get_string_id("qqqxyz") not in set(known.tolist())
