@@ -1279,6 +1279,19 @@ class LifeEventMatcher:
         doc._.customer_wishes = wishes
         return doc
 
+    def look_alikes(self, doc: Doc) -> frozenset[EventType]:
+        """The event types a veto pattern matches in ``doc`` (spelled, lemmatised), whether or
+        not an event pattern matched too: the rules know those words as a look-alike."""
+        columns: Any = doc.to_array(_GATE_ATTRS).T.tolist() if len(doc) else ([], [])
+        norm, lemma = columns
+        meta = self._c.meta
+        found: set[EventType] = set()
+        for match_id, _, _, _ in self._c.match(doc, norm, lemma, _lazy_lowered(doc)):
+            kind, payload, _ = meta[match_id]
+            if kind == "veto":
+                found.update(payload or EventType)
+        return frozenset(found)
+
     def apply(
         self,
         doc: Doc,

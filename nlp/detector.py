@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nlp import options
 from nlp.langid import identify, other_language
-from nlp.types import CustomerWish, Lang, LifeEvent
+from nlp.types import CustomerWish, EventType, Lang, LifeEvent
 from nlp.veto import MODELS_DIR as VETO_MODELS_DIR
 from nlp.veto import Veto
 
@@ -161,7 +161,13 @@ class Detector:
         if veto is None or not found:
             return found
         out = []
-        reviewed = veto.review(texts, [d.events for d in found])
+        matcher = _matcher(self.pipeline(lang))
+
+        def look_alikes(text: str) -> frozenset[EventType]:
+            # Only for a type the classifier would add: a handful of sentences, not every turn.
+            return matcher.look_alikes(self.pipeline(lang)(text)) if matcher else frozenset()
+
+        reviewed = veto.review(texts, [d.events for d in found], look_alikes)
         for ruled, (events, aside) in zip(found, reviewed, strict=True):
             changed = events != ruled.events or aside
             out.append(

@@ -36,7 +36,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,8 @@ EPOCHS = 15
 NGRAM = 2
 META = "veto.json"
 LABELS: tuple[str, ...] = tuple(t.value for t in EventType)
+#: The event types the rules' veto patterns know a text as a look-alike of.
+LookAlikes = Callable[[str], "frozenset[EventType]"]
 
 
 @dataclass(frozen=True)
@@ -136,13 +138,17 @@ class Veto:
         return [dict(doc.cats) for doc in self.nlp.pipe(t.lower() for t in texts)]
 
     def review(
-        self, texts: Sequence[str], found: Sequence[Sequence[LifeEvent]]
+        self,
+        texts: Sequence[str],
+        found: Sequence[Sequence[LifeEvent]],
+        look_alikes: LookAlikes | None = None,
     ) -> list[tuple[list[LifeEvent], list[LifeEvent]]]:
         """(events, set aside) per utterance after this classifier's second opinion.
 
         Every utterance is scored whole, and each sentence of one with several sentences on
         its own too (one batch): in a long turn the words of an event are diluted by the rest,
         so a type counts with its best score, the whole's or its own sentence's.
+        ``look_alikes``: the types the rules' veto patterns know a sentence as a look-alike of.
         """
         spans = [sentences(t) for t in texts]
         pieces = [t[a:b] for t, sp in zip(texts, spans, strict=True) if len(sp) > 1 for a, b in sp]
@@ -152,7 +158,7 @@ class Veto:
         out = []
         for text, events, sp, scores in zip(texts, found, spans, whole, strict=True):
             by_sentence = [(span, next(scored) if len(sp) > 1 else scores) for span in sp]
-            out.append(self.second_opinion(text, events, scores, by_sentence))
+            out.append(self.second_opinion(text, events, scores, by_sentence, look_alikes))
         return out
 
     def second_opinion(
@@ -161,14 +167,17 @@ class Veto:
         events: Sequence[LifeEvent],
         scores: dict[str, float],
         by_sentence: Sequence[tuple[tuple[int, int], dict[str, float]]],
+        look_alikes: LookAlikes | None = None,
     ) -> tuple[list[LifeEvent], list[LifeEvent]]:
         """(events, set aside) for ``text`` from its scores, whole and per sentence.
 
         An asserted event is set aside when both the whole utterance and the sentence its
         evidence starts in score its type below ``set_aside``. A type the rules did not hear
         is added when the whole or one sentence scores it at least ``add``; its evidence is
-        the sentence that scores it highest. ``by_sentence`` holds each sentence's span and
-        scores (the whole's for a one-sentence text), as :meth:`review` gives them.
+        the sentence that scores it highest, unless the rules' veto patterns know that
+        sentence as a look-alike of the type (``look_alikes``: "de vaste lasten lopen gewoon
+        door" is no money trouble). ``by_sentence`` holds each sentence's span and scores (the
+        whole's for a one-sentence text), as :meth:`review` gives them.
         """
         th = self.thresholds
         sentence_scores = list(by_sentence)
@@ -194,7 +203,9 @@ class Veto:
                 if t in heard:
                     continue
                 (start, end), best = max(sentence_scores, key=lambda s: s[1][kind])
-                if max(scores[kind], best[kind]) >= th.add:
+                if max(scores[kind], best[kind]) >= th.add and not (
+                    look_alikes is not None and t in look_alikes(text[start:end])
+                ):
                     kept.append(LifeEvent(type=t, text=text[start:end], start=start, end=end))
         kept.sort(key=lambda e: (e.start, e.end))
         return kept, aside

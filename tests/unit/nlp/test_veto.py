@@ -248,3 +248,35 @@ def test_the_shipped_model_tokenizes_as_it_was_trained(lang: str) -> None:
     assert loaded is not None
     assert loaded.nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved
     assert spacy.blank(lang).tokenizer.to_bytes(exclude=["vocab"]) == saved
+
+
+def test_a_look_alike_the_rules_know_is_not_added() -> None:
+    """The classifier adds a type the rules did not hear, unless their veto patterns know the
+    sentence as a look-alike of that type."""
+    import spacy
+
+    from nlp.types import EventType
+    from nlp.veto import Thresholds
+
+    veto = Veto(spacy.blank("nl"), Thresholds(set_aside=0.02, add=0.7))
+    text = "De vaste lasten lopen gewoon door."
+    scores = {t.value: 0.0 for t in EventType} | {"financial_difficulty": 0.9}
+    by_sentence = [((0, len(text)), scores)]
+    added, _ = veto.second_opinion(text, [], scores, by_sentence)
+    assert [e.type.value for e in added] == ["financial_difficulty"]
+    money = frozenset({EventType.FINANCIAL_DIFFICULTY})
+    kept, _ = veto.second_opinion(text, [], scores, by_sentence, lambda s: money)
+    assert kept == []
+    others = frozenset({EventType.ILLNESS})
+    kept, _ = veto.second_opinion(text, [], scores, by_sentence, lambda s: others)
+    assert [e.type.value for e in kept] == ["financial_difficulty"]
+
+
+def test_costs_that_go_on_after_a_death_are_no_money_trouble(vetoed: Detector) -> None:
+    # the embedded demo's turn: the guard must hold the credit card, not block it for debts
+    text = "O, fijn. Want de vaste lasten lopen natuurlijk gewoon door, de huur en zo."
+    assert vetoed.detect(text, "nl").events == []
+    assert [
+        e.type.value
+        for e in vetoed.detect("De huur loopt door en ik kan hem niet meer betalen.", "nl").asserted
+    ] == ["financial_difficulty"]
