@@ -1282,11 +1282,9 @@ class LifeEventMatcher:
     def look_alikes(self, doc: Doc) -> frozenset[EventType]:
         """The event types a veto pattern matches in ``doc`` (spelled, lemmatised), whether or
         not an event pattern matched too: the rules know those words as a look-alike."""
-        columns: Any = doc.to_array(_GATE_ATTRS).T.tolist() if len(doc) else ([], [])
-        norm, lemma = columns
         meta = self._c.meta
         found: set[EventType] = set()
-        for match_id, _, _, _ in self._c.match(doc, norm, lemma, _lazy_lowered(doc)):
+        for match_id, _, _, _ in self._c(doc):
             kind, payload, _ = meta[match_id]
             if kind == "veto":
                 found.update(payload or EventType)
