@@ -121,6 +121,9 @@ class _Mention:
     owner: bool = False
     #: The customer as a subject ("ik", "I", "we"): right after an event it opens a new clause.
     subject: bool = False
+    #: A relative clause follows ("voor mijn opa die parkinson heeft", "my mum who has
+    #: dementia"): the person is that clause's subject, after a preposition too.
+    rel: bool = False
 
 
 Gate = tuple[tuple[str, frozenset[str]], ...]
@@ -1424,13 +1427,19 @@ class EventContext:
                     break
                 if norm[at] in self._stop_hashes:
                     break  # not a word that describes the person: "omdat", "and"
-        of = before in self._genitive_hashes and not (
-            start > 1 and norm[start - 2] in self._not_genitive_hashes
+        complex_prep = (
+            before in self._genitive_hashes
+            and start > 1
+            and norm[start - 2] in self._not_genitive_hashes
         )
+        # "moved out of my parents' place", "because of my husband": a place or a cause
+        prep = prep or complex_prep
+        of = before in self._genitive_hashes and not complex_prep
         sub = before in self._subordinator_hashes
         owner = end - start == 1 and norm[start] in self._possessive_hashes
         subject = end - start == 1 and norm[start] in self._subject_hashes
-        return _Mention(start, end, role, prep, of, sub, for_whom, owner, subject)
+        rel = prep and self._relative_clause_at(norm, end)
+        return _Mention(start, end, role, prep, of, sub, for_whom, owner, subject, rel)
 
     def _relative_clause_at(self, norm: list[int], at: int) -> bool:
         """A relative clause starts at ``at`` ("my neighbour, who looks after ..."): the person
@@ -1701,7 +1710,16 @@ def _flag(
     """Set the flags of ``ev`` from the triggers in whose scope it lies; return whether a
     household trigger covers it."""
     household = False
+    lit = ev.literal or (ev.start,)
+    # The evidence says "not" itself ("ik kan de huur niet betalen"): a "not" after it repeats
+    # that for emphasis ("..., echt niet") and does not deny the event.
+    denied_inside = any(
+        t.category == Category.NEGATED and not set(lit).isdisjoint(range(t.start, t.end))
+        for t in triggers
+    )
     for t in triggers:
+        if denied_inside and t.category == Category.NEGATED and t.start > lit[-1]:
+            continue
         # "me" in the evidence ("hij slaat me") is the customer, whoever else is named;
         # "ik ben werkloos, ... mijn zoon, die alleen woont": the customer said it of
         # themselves, whatever a later clause says of someone else
@@ -1775,7 +1793,8 @@ def _governing_role(
     before = [
         m
         for m in mentions
-        if not m.prep
+        # "zorg voor mijn opa die parkinson heeft": the relative clause's event is the person's
+        if (not m.prep or (m.rel and ev.type != EventType.CARING))
         # "I cook for my elderly neighbour and help him shower", "being his carer": the carer
         # is the customer
         and not (ev.type == EventType.CARING and (m.for_whom or (m.owner and m.end == ev.start)))

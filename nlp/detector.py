@@ -295,7 +295,8 @@ def build_pipeline(lang: Lang, data_dir: str = "", *, model: str = "") -> Langua
 
 
 #: Written abbreviations worth keeping as one token; the rest of spaCy's Dutch list ("me.",
-#: "pas.", "ww.", "al.", "best.") are ordinary words at the end of a spoken sentence.
+#: "pas.", "ww.", "al.", "best.", and their capitalised forms "WW.", "ING.", "Gem.") are
+#: ordinary words or acronyms at the end of a spoken sentence.
 _DUTCH_ABBREVIATIONS_TEXT = (
     "bijv. enz. etc. ca. evt. blz. nr. dhr. mevr. mr. dr. drs. ir. prof. vgl. zgn. dwz. ong."
 )
@@ -308,8 +309,8 @@ def _drop_word_abbreviations(pipe: Language) -> None:
     tokenizer.rules = {
         k: v
         for k, v in rules.items()
-        if not (k.endswith(".") and k[:-1].isalpha() and k[:-1].islower())
-        or k in _DUTCH_ABBREVIATIONS
+        if not (k.endswith(".") and k[:-1].isalpha() and len(k) > 2)
+        or k.lower() in _DUTCH_ABBREVIATIONS
     }
 
 
