@@ -1733,3 +1733,44 @@ def test_round_20_a_repeated_not_is_emphasis(detector: Detector) -> None:
 def test_round_20_a_tag_question_is_no_question(detector: Detector) -> None:
     [event] = detector.detect("I got laid off, alright?", "en").events
     assert not event.hypothetical
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # Round 20, from reading batch 17 (written anew, not its lines)
+        ("Ik zit sinds maart onder bewind.", "nl", "financial_difficulty"),
+        ("ik ben aangemeld voor schuld hulp", "nl", "financial_difficulty"),
+        ("Ze heffen zijn hele afdeling op, dus hij moet weg.", "nl", "job_loss"),
+        ("Ze is er vandoor met een ander en ik zit met de kinderen.", "nl", "separation"),
+        ("Mijn vriendin woont sinds oktober bij mij in.", "nl", "marriage"),
+        ("We gaan naar een kleiner appartement in de stad.", "nl", "moving"),
+        ("He knocked me about again last night.", "en", "domestic_abuse"),
+        ("We're getting wed in the spring.", "en", "marriage"),
+        ("My girlfriend moved in last week.", "en", "marriage"),
+        ("We moved on Friday and the heating doesn't work.", "en", "moving"),
+        ("We're in a terrible way financially since the flood.", "en", "financial_difficulty"),
+        ("The council placed her with us in June.", "en", "new_child"),
+    ],
+)
+def test_round_20_heard_from_batch_17(detector: Detector, text: str, lang: str, kind: str) -> None:
+    assert kind in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ik heb de sleutel van mijn huurwoning verloren.", "nl"),
+        ("Ik werd doorverbonden met de afdeling Overlijden.", "nl"),
+        ("Ik wil zakelijk en privé gescheiden houden.", "nl"),
+        ("Mijn vader is gisteren uit het ziekenhuis ontslagen.", "nl"),
+        ("Mijn moeder is aan haar heup geopereerd.", "nl"),
+        ("The boiler installer went bankrupt, who honours the warranty?", "en"),
+        ("I'm skint till Friday ha, anyway it's about my PIN.", "en"),
+        ("My contract ends in May and I want a new phone.", "en"),
+        ("I run a removal company and need a parking permit.", "en"),
+        ("Me and this app are practically married.", "en"),
+    ],
+)
+def test_round_20_look_alikes_from_batch_17(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
