@@ -1751,6 +1751,7 @@ def test_round_20_a_tag_question_is_no_question(detector: Detector) -> None:
         ("We moved on Friday and the heating doesn't work.", "en", "moving"),
         ("We're in a terrible way financially since the flood.", "en", "financial_difficulty"),
         ("The council placed her with us in June.", "en", "new_child"),
+        ("Het lukt me niet om de energierekening op te brengen.", "nl", "financial_difficulty"),
     ],
 )
 def test_round_20_heard_from_batch_17(detector: Detector, text: str, lang: str, kind: str) -> None:
@@ -1770,6 +1771,7 @@ def test_round_20_heard_from_batch_17(detector: Detector, text: str, lang: str, 
         ("My contract ends in May and I want a new phone.", "en"),
         ("I run a removal company and need a parking permit.", "en"),
         ("Me and this app are practically married.", "en"),
+        ("My phone and I are practically married, I check it all day.", "en"),
     ],
 )
 def test_round_20_look_alikes_from_batch_17(detector: Detector, text: str, lang: str) -> None:
