@@ -1714,8 +1714,7 @@ def _flag(
     # The evidence says "not" itself ("ik kan de huur niet betalen"): a "not" after it repeats
     # that for emphasis ("..., echt niet") and does not deny the event.
     denied_inside = any(
-        t.category == Category.NEGATED and not set(lit).isdisjoint(range(t.start, t.end))
-        for t in triggers
+        t.category == Category.NEGATED and any(t.start <= i < t.end for i in lit) for t in triggers
     )
     for t in triggers:
         if denied_inside and t.category == Category.NEGATED and t.start > lit[-1]:
