@@ -1854,8 +1854,9 @@ def _antecedent(pronoun: _Mention | None, mentions: list[_Mention]) -> Role | No
     owned = {m.end for m in mentions if m.role == Role.PRONOUN}
     for m in reversed(mentions):
         if m.end <= pronoun.start and m.role not in (Role.PRONOUN, Role.SELF):
-            # "living in his car since his divorce": a thing with an owner is not who "his" is
-            if m.role == Role.NONHUMAN and m.start in owned:
+            # "living in his car since his divorce": a thing with an owner is not who "his" is;
+            # nor is an account or a card ("about my dads account he died last tuesday")
+            if (m.role == Role.NONHUMAN and m.start in owned) or m.role == Role.PROPERTY:
                 continue
             return m.role
     return None

@@ -353,13 +353,10 @@ def test_look_alikes_heard_in_calls(detector: Detector, text: str, lang: str) ->
             "nl",
             [("new_child",)],
         ),
-        # Trying for a baby is a wish; "just curious" asks in general.
+        # Trying for a baby is a wish. (Round 21: a payment holiday is a product, not money
+        # trouble, even hypothetical: 11 of 11 dev lines asking for one carry none.)
         ("We're trying for a baby, is IVF covered?", "en", [("new_child", "hypothetical")]),
-        (
-            "I'm just curious how a payment holiday works.",
-            "en",
-            [("financial_difficulty", "hypothetical")],
-        ),
+        ("I'm just curious how a payment holiday works.", "en", []),
         # Starting to live together is a move and a partnership.
         (
             "Mijn vriend en ik gaan samenwonen in maart.",
@@ -701,13 +698,14 @@ def test_round_12_look_alikes(detector: Detector, text: str, lang: str) -> None:
             "nl",
             [("job_loss",), ("job_loss", "other")],
         ),
-        # English, round 13: a temporary stay after a split, a partner who left, "expired",
+        # English, round 13: a temporary stay after a split (round 21: no move "for now",
+        # batches 8-18), a partner who left, "expired",
         # made it official, the state pension starting, a future parent, a baby born, control
         # and shouting, bills too high, childhood, a fear taken back, a housemate's couple.
         (
             "I'm staying with my sister for now, since the divorce.",
             "en",
-            [("moving",), ("separation",)],
+            [("separation",)],
         ),
         (
             "Since my wife left I can't pay the rent.",
@@ -1776,3 +1774,145 @@ def test_round_20_heard_from_batch_17(detector: Detector, text: str, lang: str, 
 )
 def test_round_20_look_alikes_from_batch_17(detector: Detector, text: str, lang: str) -> None:
     assert detector.detect(text, lang).asserted == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # Round 21, from reading batch 18 (written anew, not its lines)
+        ("Wij hebben sinds vorig jaar een bewindvoerder.", "nl", "financial_difficulty"),
+        (
+            "Die aanmaning van 200 euro, dat kan ik gewoon niet betalen.",
+            "nl",
+            "financial_difficulty",
+        ),
+        ("Mijn broer is vorige maand uit het leven gestapt.", "nl", "bereavement"),
+        (
+            "Ik zat via het uitzendbureau bij een bakkerij en die opdracht is beëindigd.",
+            "nl",
+            "job_loss",
+        ),
+        ("Wij leven nu apart, hij heeft een kamer in de stad.", "nl", "separation"),
+        ("Ik woon sinds maart op een geheim adres.", "nl", "moving"),
+        ("We hebben eindelijk een eigen huurwoning in Zwolle.", "nl", "moving"),
+        ("Ik ga elke ochtend bij mijn moeder langs voor haar pillen.", "nl", "caring"),
+        ("Mijn man heeft suiker, hij moet nu elke dag prikken.", "nl", "illness"),
+        ("Hij laat me geen geld opnemen van onze rekening.", "nl", "domestic_abuse"),
+        ("The warehouse I worked at went into administration last week.", "en", "job_loss"),
+        ("I took a voluntary redundancy package in March.", "en", "job_loss"),
+        ("My late brother's girls live with us now and we are their guardians.", "en", "new_child"),
+        ("I've got a chest infection and I'm off work.", "en", "illness"),
+        ("I go over every evening, helping with her personal care.", "en", "caring"),
+        ("My husband went on his pension in June.", "en", "retirement"),
+        ("We've just bought our first house together.", "en", "marriage"),
+        ("She fled with the kids to a secret address.", "en", "moving"),
+        ("After the split I'm living with my brother's now, he has a spare room.", "en", "moving"),
+        ("He died in March and I'm calling about his account.", "en", "bereavement"),
+        ("I'm calling about my mum's account, she passed away on Friday.", "en", "bereavement"),
+    ],
+)
+def test_round_21_heard_from_batch_18(detector: Detector, text: str, lang: str, kind: str) -> None:
+    assert kind in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ik wil mijn studieschuld bij DUO in één keer aflossen.", "nl"),
+        ("Er belde iemand namens een incassobureau, volgens mij is het oplichting.", "nl"),
+        ("Na twintig jaar gaan we uit elkaar, jullie en ik: ik stap over.", "nl"),
+        ("Mijn pasje is gebroken, kan ik een nieuwe krijgen?", "nl"),
+        ("Ik werk als verpleegkundige op de IC en heb een vraag over mijn polis.", "nl"),
+        ("Mijn spaarrekening wordt verhuisd naar een nieuw systeem, klopt dat?", "nl"),
+        ("In die serie wordt de buurvrouw weduwe, zo zielig.", "nl"),
+        ("Wat moet je allemaal regelen na een overlijden? Het is voor een werkstuk.", "nl"),
+        ("Ik ben praktisch met jullie getrouwd, zo lang ben ik al klant.", "nl"),
+        ("Stuur mij geen nieuwsbrief over pensioen meer.", "nl"),
+        ("My nephew's employer went bust, can he still get his bonus?", "en"),
+        ("A fake debt collector keeps texting me, it's a scam.", "en"),
+        ("The abuse from your customer service staff is shocking.", "en"),
+        ("I work at a women's refuge and need a business account.", "en"),
+        ("The card terminal in the shop keeps declining my card.", "en"),
+        ("My grandad left me something in his will.", "en"),
+        ("In the school play I'm playing a widow.", "en"),
+        ("I want to divorce my broadband provider, it's hopeless.", "en"),
+    ],
+)
+def test_round_21_look_alikes_from_batch_18(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "experiencer"),
+    [
+        # someone who goes to live with their own parents or new partner: the move is theirs
+        ("Onze dochter is bij haar vriend gaan wonen.", "nl", "other"),
+        ("Ik ben na de scheiding bij mijn ouders ingetrokken.", "nl", "customer"),
+        # a child who has moved out
+        ("My daughter's just moved out to share a flat in Leiden.", "en", "other"),
+        # a relative clause says who lives with the customer (household)
+        ("Mijn vader, die bij ons woont, heeft longkanker.", "nl", "customer"),
+        ("We've taken my mum in, she has dementia.", "en", "customer"),
+        # a relative round the corner lives elsewhere
+        ("My dad lives round the corner and has just been diagnosed with cancer.", "en", "other"),
+    ],
+)
+def test_round_21_whose_event(detector: Detector, text: str, lang: str, experiencer: str) -> None:
+    events = [e for e in detector.detect(text, lang).events if e.type.value != "caring"]
+    assert events
+    assert all(e.experiencer == experiencer for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "flag"),
+    [
+        ("Mijn moeder is in zeventig overleden, de grafrechten lopen af.", "nl", "historical"),
+        ("Er zijn ontslagen op komst bij ons op de afdeling.", "nl", "hypothetical"),
+        ("Er is een ontslagronde aangekondigd.", "nl", "hypothetical"),
+        ("Er zijn ontslagen aangekondigd op mijn werk.", "nl", "hypothetical"),
+    ],
+)
+def test_round_21_context(detector: Detector, text: str, lang: str, flag: str) -> None:
+    [event] = detector.detect(text, lang).events
+    assert getattr(event, flag)
+
+
+def test_round_21_a_number_after_in_is_no_year(detector: Detector) -> None:
+    # "in zestig dagen" is a period, not the sixties
+    text = "Ik ben ontslagen en moet in zestig dagen een nieuwe baan vinden."
+    [event] = detector.detect(text, "nl").events
+    assert event.type.value == "job_loss"
+    assert not event.historical
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # batches 8-18 hear no move in a stay "for now" at a relative's; "until I find a place"
+        # still is one
+        ("He hit me again, I'm at my sister's for now.", "en"),
+        ("We split up and I'm staying with my mum for a while.", "en"),
+    ],
+)
+def test_round_21_a_stay_for_now_is_no_move(detector: Detector, text: str, lang: str) -> None:
+    assert "moving" not in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+def test_round_21_a_stay_until_a_home_is_found_is_a_move(detector: Detector) -> None:
+    text = "We split up and I'm staying with my mum until I find a place."
+    assert "moving" in [e.type.value for e in detector.detect(text, "en").asserted]
+
+
+def test_round_21_a_payment_holiday_is_a_product_not_money_trouble(detector: Detector) -> None:
+    # 11 of 11 dev lines asking for a payment holiday carry no financial_difficulty
+    heard = detector.detect("I got laid off, can I have a payment holiday?", "en").asserted
+    assert [e.type.value for e in heard] == ["job_loss"]
+
+
+def test_round_21_a_partners_operation_is_the_care(detector: Detector) -> None:
+    # batches 15 and 18: the operation the customer nurses a partner through is not an
+    # illness of its own; the customer's own operation still is
+    heard = detector.detect("I'm looking after my wife after her operation.", "en").asserted
+    assert [e.type.value for e in heard] == ["caring"]
+    heard = detector.detect("I had an operation on my heart last week.", "en").asserted
+    assert [e.type.value for e in heard] == ["illness"]
