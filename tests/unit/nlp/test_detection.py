@@ -1916,3 +1916,15 @@ def test_round_21_a_partners_operation_is_the_care(detector: Detector) -> None:
     assert [e.type.value for e in heard] == ["caring"]
     heard = detector.detect("I had an operation on my heart last week.", "en").asserted
     assert [e.type.value for e in heard] == ["illness"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bailiff alone, and "so-called" as spaCy splits it ("so - called")
+        "A bailiff rang me but I think it's a scam, can you check?",
+        "There's a so-called bailiff at my door asking for cash.",
+    ],
+)
+def test_round_21_a_scam_bailiff_is_no_money_trouble(detector: Detector, text: str) -> None:
+    assert detector.detect(text, "en").asserted == []
