@@ -395,14 +395,15 @@ class _Compiled:
         #: Patterns with one gap and no other token of variable length, by match key: (the
         #: gap's place, the pattern's length), to align their matches without spaCy.
         self._one_gap: dict[int, tuple[int, int]] = {}
+        #: Equal word lists and their hashes held once (see :meth:`_hashes`).
+        self._word_sets: dict[frozenset[str], frozenset[str]] = {}
+        self._hash_sets: dict[frozenset[str], frozenset[int]] = {}
 
     def _group_for(self, reqs: list[tuple[str, frozenset[str]]]) -> _Group:
         gate: Gate = tuple(reqs[:2])
         group = self._groups.get(gate)
         if group is None:
-            gate_words = frozenset(
-                self.strings.add(w) for w in (gate[0][1] if gate and gate[0][0] == "word" else ())
-            )
+            gate_words = self._hashes(gate[0][1]) if gate and gate[0][0] == "word" else frozenset()
             group = _Group(Matcher(self.vocab, validate=True), self._rest(gate[1:]), gate_words)
             self._groups[gate] = group
             if not gate:
@@ -412,11 +413,13 @@ class _Compiled:
                 for w in gate[0][1]:
                     h = self.strings.add(w)
                     self._by_word.setdefault(h, []).append(group)
-                    alone, seconds, by_second = self._by_first.get(h) or ((), set(), {})
+                    # Entries are replaced, never changed: :meth:`share_index` shares them.
+                    alone, seconds, by_second = self._by_first.get(h) or ((), frozenset(), {})
                     if second:
-                        seconds.update(second)
+                        seconds = seconds | second
+                        by_second = {**by_second}
                         for h2 in second:
-                            by_second.setdefault(h2, []).append(group)
+                            by_second[h2] = (*by_second.get(h2, ()), group)
                     else:
                         alone = (*alone, group)
                     self._by_first[h] = (alone, seconds, by_second)
@@ -425,6 +428,20 @@ class _Compiled:
                 self._subs.extend((w, len(self._by_sub)) for w in sorted(gate[0][1]))
                 self._by_sub.append((gate[0][1], group))
         return group
+
+    def share_index(self) -> None:
+        """Hold one copy of each first word's entry in ``_by_first`` (call once every pattern
+        is added): the words of one gate's list ("moeder|vader|zus|...") mostly have equal
+        entries, thousands of small dicts and lists when each has its own. Saves some MB per
+        desk; matching is unchanged."""
+        shared: dict[Any, _FirstWord] = {}
+        groups: dict[tuple[_Group, ...], tuple[_Group, ...]] = {}
+        for h, (alone, seconds, by_second) in self._by_first.items():
+            key = (alone, seconds, frozenset(by_second.items()))
+            if key not in shared:
+                held = {k: groups.setdefault(v, v) for k, v in by_second.items()}
+                shared[key] = (groups.setdefault(alone, alone), seconds, held)
+            self._by_first[h] = shared[key]
 
     def _test(self, tok: TokenPattern) -> _TokenTest | None:
         """The shared :class:`_TokenTest` of a regex or typo token (None for other tokens)."""
@@ -438,12 +455,20 @@ class _Compiled:
 
     def _rest(self, reqs: list[tuple[str, frozenset[str]]] | Gate) -> _Rest:
         return tuple(
-            (
-                frozenset(self.strings.add(w) for w in words) if kind == "word" else frozenset(),
-                words,
-            )
+            (self._hashes(words) if kind == "word" else frozenset(), self._shared(words))
             for kind, words in reqs
         )
+
+    def _hashes(self, words: frozenset[str]) -> frozenset[int]:
+        """The hashes of ``words``, one frozenset shared by every pattern with that word list
+        (a list of 50 relatives' names is in hundreds of patterns)."""
+        hashes = self._hash_sets.get(words)
+        if hashes is None:
+            hashes = self._hash_sets[self._shared(words)] = frozenset(map(self.strings.add, words))
+        return hashes
+
+    def _shared(self, words: frozenset[str]) -> frozenset[str]:
+        return self._word_sets.setdefault(words, words)
 
     def add(self, file: Path, entry: str, kind: str, payload: Any, patterns: list[str]) -> None:
         key = f"{kind}:{entry}"
@@ -666,7 +691,7 @@ def _needs(rest: _Rest, tests: tuple[_TokenTest, ...]) -> _Needs:
 
 #: The groups of one first gate word (see ``_Compiled._by_first``): (groups without a second
 #: gate word, the second gate words of the others, those groups by second gate word).
-_FirstWord = tuple[tuple[_Group, ...], set[int], dict[int, list[_Group]]]
+_FirstWord = tuple[tuple[_Group, ...], frozenset[int], dict[int, tuple[_Group, ...]]]
 
 
 def _gap_alignment(shape: tuple[int, int], length: int) -> list[int]:
@@ -1243,6 +1268,7 @@ class LifeEventMatcher:
             self._c.add(path, v.id, "veto", frozenset(v.types), v.patterns)
         for w in data.wishes:
             self._c.add(path, w.id, "wish", w.kind, w.patterns)
+        self._c.share_index()
         self._vocab = nlp.vocab
         #: Set by ``initialize`` (it needs the lemmatizer's tables); until then every doc runs.
         self.prefilter: Prefilter | None = None
@@ -1375,6 +1401,7 @@ class EventContext:
             self._c.add(path, "recent", "terminator", "recent", data.recent)
         if data.correction_cues:
             self._c.add(path, "correction_cues", "correction", None, data.correction_cues)
+        self._c.share_index()
         self._prepositions = frozenset(data.prepositions)
         self._preposition_hashes = frozenset(nlp.vocab.strings.add(w) for w in self._prepositions)
         self._genitive_hashes = frozenset(nlp.vocab.strings.add(w) for w in data.genitives)

@@ -24,6 +24,7 @@ A broken file raises :class:`PatternFileError` naming the file, the entry and wh
 from __future__ import annotations
 
 import re
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -61,7 +62,8 @@ class PatternFileError(Exception):
 
 
 def _alternatives(body: str, raw: str) -> list[str]:
-    alts = body.split("|")
+    # Interned: the same word lists recur in hundreds of patterns, each kept by spaCy's matcher.
+    alts = [sys.intern(a) for a in body.split("|")]
     if not alts or any(not a for a in alts):
         raise PatternSyntaxError(f"empty alternative in {raw!r}")
     return alts
