@@ -811,8 +811,13 @@ def test_round_13_look_alikes(detector: Detector, text: str, lang: str) -> None:
             "nl",
             [("job_loss", "negated", "hypothetical")],
         ),
-        # Many people in a story are not the customer's family.
-        ("In de oorlog zijn duizenden mensen omgekomen.", "nl", [("bereavement", "other")]),
+        # Many people in a story are not the customer's family (and "in de oorlog" is long
+        # ago: round 22 mended its trigger, written "in de|tijdens de oorlog").
+        (
+            "In de oorlog zijn duizenden mensen omgekomen.",
+            "nl",
+            [("bereavement", "other", "historical")],
+        ),
         # English, round 14: care by role, retirement idioms, an indirect birth, job loss with
         # a negation inside, emigrating, a new tenant, moving in with a partner, a marriage that
         # broke down, control, "not feeling well", a wedding without a date, a general question,
@@ -1928,3 +1933,80 @@ def test_round_21_a_partners_operation_is_the_care(detector: Detector) -> None:
 )
 def test_round_21_a_scam_bailiff_is_no_money_trouble(detector: Detector, text: str) -> None:
     assert detector.detect(text, "en").asserted == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # round 22 (batch 19 read); each was missed by round 21's rules
+        ("Mijn vriend vernedert me waar de kinderen bij zijn.", "nl", "domestic_abuse"),
+        ("Hij slaat me als hij gedronken heeft.", "nl", "domestic_abuse"),
+        ("Mijn man houdt mijn bankpas in, ik krijg zakgeld.", "nl", "domestic_abuse"),
+        ("De energierekening van december ga ik echt niet redden.", "nl", "financial_difficulty"),
+        (
+            "Ik heb de boodschappen deze maand met de creditcard betaald.",
+            "nl",
+            "financial_difficulty",
+        ),
+        ("Ik ben al maanden mijn schoonvader aan het verzorgen.", "nl", "caring"),
+        ("Mijn vrouw is vannacht bevallen van een gezonde zoon.", "nl", "new_child"),
+        ("My boyfriend cracked my ribs last month.", "en", "domestic_abuse"),
+        ("He checks my messages every night.", "en", "domestic_abuse"),
+        ("She won't let me see my friends.", "en", "domestic_abuse"),
+        (
+            "We've been putting the groceries on the credit card since March.",
+            "en",
+            "financial_difficulty",
+        ),
+        ("We are drowning in bills since the baby came.", "en", "financial_difficulty"),
+        ("I have problems to pay the rent this month.", "en", "financial_difficulty"),
+        ("Every morning I help my dad out of bed.", "en", "caring"),
+        ("The company I worked for went bust in May.", "en", "job_loss"),
+        ("Since my wife walked out I have to do it all alone.", "en", "separation"),
+    ],
+)
+def test_round_22_heard_from_batch_19(detector: Detector, text: str, lang: str, kind: str) -> None:
+    assert kind in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Met wie spreek ik? U spreekt met het incassobureau, ik bel over een klant.", "nl"),
+        ("Er kwam een brief van een weduwe in Ghana die geld wil overmaken.", "nl"),
+        ("We vieren ons veertigjarig huwelijk, kan ik een extra pas bestellen?", "nl"),
+        ("Klopt niet, we zijn nog steeds getrouwd hoor.", "nl"),
+        ("Hang on, the kids are screaming, one second.", "en"),
+        ("My twins are turning eighteen, do they need their own account?", "en"),
+        ("Can I retire my old credit card?", "en"),
+        ("I'd like to make a will, can you help?", "en"),
+        ("I've stopped work for a bit to study.", "en"),
+        ("I saw a film about domestic abuse and want to donate to a refuge charity.", "en"),
+        ("This queue will be the death of me.", "en"),
+    ],
+)
+def test_round_22_look_alikes_from_batch_19(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "flag"),
+    [
+        # numbers said as one word, and as digits (the regex in the number list never matched)
+        (
+            "Mijn eerste man is zevenenveertig jaar geleden verongelukt.",
+            "nl",
+            "bereavement",
+            "historical",
+        ),
+        ("Mijn vader is 28 jaar geleden overleden.", "nl", "bereavement", "historical"),
+        ("My father died 28 years ago.", "en", "bereavement", "historical"),
+        # "in de|tijdens de oorlog" was "in de de oorlog"
+        ("Tijdens de oorlog is mijn opa omgekomen.", "nl", "bereavement", "historical"),
+        ("Mijn opa is in de oorlog gestorven.", "nl", "bereavement", "historical"),
+    ],
+)
+def test_round_22_context(detector: Detector, text: str, lang: str, kind: str, flag: str) -> None:
+    events = [e for e in detector.detect(text, lang).events if e.type.value == kind]
+    assert events
+    assert all(getattr(e, flag) for e in events)

@@ -37,6 +37,20 @@ def test_notation_compiles_to_matcher_patterns() -> None:
     assert compile_pattern("~overleden") == [{"LOWER": {"FUZZY1": "overleden"}}]
 
 
+def test_words_then_a_regex_is_one_token() -> None:
+    # "vijftig|re:^[0-9]+$": the words or the regex (round 22: before, the regex was read as
+    # the literal word "re:^[0-9]+$", so "34 jaar geleden" was never long ago)
+    (token,) = compile_pattern("vijftig|zestig|re:^([2-9]|[1-9][0-9])$")
+    assert token == {"LOWER": {"REGEX": "^(?:vijftig|zestig)$|^([2-9]|[1-9][0-9])$"}}
+    pipe = Detector(veto=False).pipeline("nl")
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(pipe.vocab)
+    matcher.add("n", [[token, {"NORM": "jaar"}]])
+    for text, found in (("34 jaar", True), ("zestig jaar", True), ("zestigste jaar", False)):
+        assert bool(matcher(pipe.make_doc(text))) is found, text
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -48,6 +62,10 @@ def test_notation_compiles_to_matcher_patterns() -> None:
         "Overleden",
         "baan ...99 kwijt",
         "x? y?",
+        # an operator inside a list of words is read as a word: refused, not silently unmatched
+        "nederland|#cap",
+        "!de|een|re:^[0-9]",
+        "twee|re:(",
     ],
 )
 def test_bad_notation_is_refused(bad: str) -> None:
@@ -110,6 +128,35 @@ def test_a_pseudo_trigger_cannot_be_limited_to_types(tmp_path: Path) -> None:
     )
     with pytest.raises(PatternFileError, match=r"entry 'p'.*cannot have types"):
         load_file(path, ContextFile)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        # a phrase written inside an alternation: "died|passed" then a required "away"
+        ("died|passed|passed away", "lists passed twice"),
+        # "in" then "de|tijdens" then "de": "tijdens de oorlog" can never match
+        ("in de|tijdens de ...1 oorlog", "'de|tijdens' and 'de'.*both have de"),
+    ],
+)
+def test_phrase_inside_an_alternation_is_refused(tmp_path: Path, pattern: str, why: str) -> None:
+    path = tmp_path / "events.yaml"
+    path.write_text(
+        f'lang: en\nevents:\n  - id: x\n    type: illness\n    patterns: ["{pattern}"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PatternFileError, match=rf"entry 'x'.*{why}"):
+        load_file(path, EventsFile)
+
+
+def test_repeated_not_tokens_are_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "events.yaml"
+    path.write_text(
+        "lang: nl\nevents:\n  - id: x\n    type: job_loss\n"
+        '    patterns: ["ww !niet|geen? !niet|geen? aangevraagd"]\n',
+        encoding="utf-8",
+    )
+    assert load_file(path, EventsFile).events[0].patterns
 
 
 def test_unknown_macro_is_refused(tmp_path: Path) -> None:
