@@ -85,14 +85,7 @@ def _compile_token(tok: str) -> TokenPattern:
     elif body == "#cap":
         spec = {"IS_TITLE": True}
     elif body.startswith("re:"):
-        expr = body[3:]
-        if not expr:
-            raise PatternSyntaxError(f"empty regular expression in {tok!r}")
-        try:
-            re.compile(expr)
-        except re.error as exc:
-            raise PatternSyntaxError(f"bad regular expression {expr!r}: {exc}") from exc
-        spec = {"LOWER": {"REGEX": expr}}
+        spec = {"LOWER": {"REGEX": _regex(body[3:], tok)}}
     elif body.startswith("@"):
         alts = _alternatives(body[1:], tok)
         spec = {"LEMMA": {"IN": alts}} if len(alts) > 1 else {"LEMMA": alts[0]}
@@ -128,13 +121,18 @@ def _words_or_regex(body: str, raw: str) -> str:
     if words.lower() != words:
         raise PatternSyntaxError(f"write words in lower case: {raw!r}")
     alts = _alternatives(words, raw)
+    return f"^(?:{'|'.join(map(re.escape, alts))})$|{_regex(expr, raw)}"
+
+
+def _regex(expr: str, raw: str) -> str:
+    """``expr`` if it is a valid, non-empty regular expression."""
     if not expr:
         raise PatternSyntaxError(f"empty regular expression in {raw!r}")
     try:
         re.compile(expr)
     except re.error as exc:
         raise PatternSyntaxError(f"bad regular expression {expr!r}: {exc}") from exc
-    return f"^(?:{'|'.join(map(re.escape, alts))})$|{expr}"
+    return expr
 
 
 _GAP = re.compile(r"^\.\.\.(\d+)?$")
