@@ -477,7 +477,7 @@ def _check_alternations(path: Path, where: str, pattern: str) -> None:
 def _words_listed(tok: str) -> list[str]:
     """The plain words of one token as written ("a|b|c", "x?"); none for a gap, a macro, a
     regex or another operator."""
-    body = tok.rstrip("?") if len(tok) > 1 else tok
+    body = tok[:-1] if len(tok) > 1 and tok.endswith("?") else tok  # as _compile_token reads it
     if "$" in body or "re:" in body or body.startswith(("...", "#", "*")):
         return []
     return (body[1:] if len(body) > 1 and body[0] in "@!~" else body).split("|")
