@@ -154,9 +154,12 @@ class Detector:
                     self._vetoes[lang] = Veto.load(self._veto_dir / f"veto-{lang}")
         return self._vetoes[lang]
 
-    def _apply_veto(self, lang: Lang, texts: list[str], found: list[Detection]) -> list[Detection]:
+    def _apply_veto(
+        self, lang: Lang, texts: list[str], found: list[Detection], docs: list[Doc]
+    ) -> list[Detection]:
         """The classifier's second opinion (:mod:`nlp.veto`): per type, set aside the rules'
-        asserted look-alikes and add what the rules did not hear."""
+        asserted look-alikes and add what the rules did not hear. ``docs``: the rules' Doc of
+        each text, which the classifier reads too."""
         veto = self._veto(lang)
         if veto is None or not found:
             return found
@@ -167,7 +170,7 @@ class Detector:
             # Only for a type the classifier would add: a handful of sentences, not every turn.
             return matcher.look_alikes(self.pipeline(lang)(text)) if matcher else frozenset()
 
-        reviewed = veto.review(texts, [d.events for d in found], look_alikes)
+        reviewed = veto.review(texts, [d.events for d in found], look_alikes, docs)
         for ruled, (events, aside) in zip(found, reviewed, strict=True):
             changed = events != ruled.events or aside
             out.append(
@@ -195,6 +198,8 @@ class Detector:
         items = [t if isinstance(t, str) else "" for t in texts]
         results: list[Detection | None] = [None] * len(items)
         groups: dict[Lang, list[tuple[int, str, bool]]] = {}
+        #: Each text's Doc (the classifier reads the rules' tokens: no second tokenizing).
+        doc_of: dict[int, Doc] = {}
         for i, raw in enumerate(items):
             text, truncated = _clean(raw)
             chosen = self.language_of(text, lang)
@@ -213,7 +218,7 @@ class Detector:
             if fast is not None:
                 for i, text, truncated in group:
                     read = closed(text)
-                    doc = make_doc(read)
+                    doc = doc_of[i] = make_doc(read)
                     found = fast(doc, read, read.lower(), self.prefilter)
                     if found is None:
                         results[i] = Detection(lang=chosen, truncated=truncated)
@@ -229,7 +234,7 @@ class Detector:
             todo: list[tuple[int, str, bool, Doc]] = []
             for i, text, truncated in group:
                 read = closed(text)
-                doc = make_doc(read)
+                doc = doc_of[i] = make_doc(read)
                 if speller is not None:
                     doc = speller(doc)  # first: a mistyped event word must pass the prefilter
                 if prefilter is None or prefilter(doc, read.lower()):
@@ -260,6 +265,7 @@ class Detector:
                     chosen,
                     [t for _, t, _ in group],
                     [results[i] for i in idx],  # type: ignore[misc]
+                    [doc_of[i] for i in idx],
                 )
                 for i, d in zip(idx, vetted, strict=True):
                     results[i] = d
@@ -274,13 +280,10 @@ def build_pipeline(lang: Lang, data_dir: str = "", *, model: str = "") -> Langua
     """
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
-    import spacy
-
     from nlp import components  # noqa: F401 - registers the spaCy factories
+    from nlp.tokenizer import spoken_blank
 
-    pipe = spacy.blank(lang)
-    if lang == "nl":
-        _drop_word_abbreviations(pipe)
+    pipe = spoken_blank(lang)
     pipe.add_pipe("array_sentencizer")
     pipe.add_pipe("lowercase_lookup_lemmatizer")
     pipe.add_pipe("life_events", config={"data_dir": data_dir})
@@ -292,26 +295,6 @@ def build_pipeline(lang: Lang, data_dir: str = "", *, model: str = "") -> Langua
     pipe.add_pipe("life_event_context", config={"data_dir": data_dir})
     pipe.initialize()
     return pipe
-
-
-#: Written abbreviations worth keeping as one token; the rest of spaCy's Dutch list ("me.",
-#: "pas.", "ww.", "al.", "best.", and their capitalised forms "WW.", "ING.", "Gem.") are
-#: ordinary words or acronyms at the end of a spoken sentence.
-_DUTCH_ABBREVIATIONS_TEXT = (
-    "bijv. enz. etc. ca. evt. blz. nr. dhr. mevr. mr. dr. drs. ir. prof. vgl. zgn. dwz. ong."
-)
-_DUTCH_ABBREVIATIONS = frozenset(_DUTCH_ABBREVIATIONS_TEXT.split())
-
-
-def _drop_word_abbreviations(pipe: Language) -> None:
-    tokenizer: Any = pipe.tokenizer
-    rules = tokenizer.rules or {}
-    tokenizer.rules = {
-        k: v
-        for k, v in rules.items()
-        if not (k.endswith(".") and k[:-1].isalpha() and len(k) > 2)
-        or k.lower() in _DUTCH_ABBREVIATIONS
-    }
 
 
 def _matcher(pipe: Language) -> LifeEventMatcher | None:

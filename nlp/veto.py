@@ -7,7 +7,8 @@ words and word pairs, trained from ``spacy.blank`` on the corpus's dev lines and
 conversations' customer turns, each whole and sentence by sentence) that answers, per utterance
 and per sentence and per life-event type: does the customer assert an event of this type of
 their own? A type counts with its best score, the whole utterance's or one sentence's: in a
-long turn the words of an event are diluted by the rest. When it is on (setting ``nlp_veto``,
+long turn the words of an event are diluted by the rest. It reads the rule pipeline's own
+tokens, lower-cased (:mod:`nlp.tokenizer`): a turn is tokenized once. When it is on (setting ``nlp_veto``,
 on by default since round 18):
 
 * an asserted rule event of a type scored below ``set_aside`` (in the utterance and in its own
@@ -41,12 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nlp.tokenizer import for_speech, spoken_blank
 from nlp.types import EventType, Lang, LifeEvent
 
 if TYPE_CHECKING:
     # spaCy is imported when a model is loaded or trained, not with this module (the detector
     # imports it, and the call screen must show before spaCy has loaded).
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from nlp.evaluation import GoldItem
 
@@ -55,6 +58,7 @@ SEED = 7
 EPOCHS = 15
 NGRAM = 2
 META = "veto.json"
+TEXTCAT = "textcat_multilabel"
 LABELS: tuple[str, ...] = tuple(t.value for t in EventType)
 #: The event types the rules' veto patterns know a text as a look-alike of.
 LookAlikes = Callable[[str], "frozenset[EventType]"]
@@ -84,6 +88,27 @@ DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
+def _within(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Where the tokens of ``doc`` over characters ``start..end`` start and stop (a text or one
+    of its sentences: :func:`nlp.detector.closed` may have appended a full stop after it)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else (0, 0)
+
+
+class _Words:
+    """What the classifier's first layer (spaCy's ``extract_ngrams``) reads of a Doc: the
+    words as ``to_array`` gives them, here a slice of a Doc's LOWER column (a sentence of it,
+    or all of it without an appended full stop) with no Doc or Span made for it."""
+
+    __slots__ = ("_column",)
+
+    def __init__(self, column: Any) -> None:
+        self._column = column
+
+    def to_array(self, attrs: Sequence[int]) -> Any:
+        return self._column
+
+
 def veto_path(lang: str) -> Path:
     return MODELS_DIR / f"veto-{lang}"
 
@@ -107,8 +132,20 @@ class Veto:
     """One language's per-type classifier and its thresholds."""
 
     def __init__(self, nlp: Language, thresholds: Thresholds) -> None:
+        from spacy.attrs import LOWER
+
         self.nlp = nlp
         self.thresholds = thresholds
+        textcat: Any = nlp.get_pipe(TEXTCAT) if TEXTCAT in nlp.pipe_names else None
+        self._labels: tuple[str, ...] = tuple(textcat.labels) if textcat else LABELS
+        self._model: Any = textcat.model if textcat else None
+        # The words are read lower-cased (LOWER, not spaCy's ORTH): the classifier then scores
+        # the rule pipeline's own Doc of an utterance, which keeps its case, and needs no Doc
+        # of its own. LOWER of a token is ORTH of the same token lower-cased, so a model from
+        # before round 23 (trained on lower-cased text, ORTH) reads the same features.
+        for layer in self._model.walk() if self._model else ():
+            if layer.name == "extract_ngrams":
+                layer.attrs["attr"] = LOWER
 
     @classmethod
     def load(cls, folder: Path) -> Veto | None:
@@ -122,7 +159,8 @@ class Veto:
         # The saved tokenizer is spacy.blank's (``train``), which the language builds anyway;
         # reading it back from disk cost 10 MB more per language (the call screen's memory).
         nlp = spacy.load(folder, exclude=["tokenizer"])
-        if "textcat_multilabel" not in nlp.pipe_names:
+        for_speech(nlp)
+        if TEXTCAT not in nlp.pipe_names:
             return None  # a model from before round 17 (one yes/no label): retrain it
         default = DEFAULT_THRESHOLDS.get(str(nlp.lang), DEFAULT_THRESHOLDS["en"])
         return cls(
@@ -135,13 +173,54 @@ class Veto:
 
     def probabilities(self, texts: Iterable[str]) -> list[dict[str, float]]:
         """Per utterance, how likely the customer asserts an event of each type (0..1)."""
-        return [dict(doc.cats) for doc in self.nlp.pipe(t.lower() for t in texts)]
+        labels = self._labels
+        rows = self._predict([self.nlp.make_doc(t) for t in texts]).tolist()
+        return [dict(zip(labels, row, strict=True)) for row in rows]
+
+    def _predict(self, pieces: Sequence[Doc | _Words]) -> Any:
+        """Scores per piece and type (an array, one row per piece, a column per label).
+
+        The model is asked directly, one batch: ``nlp.pipe`` would make a Doc of each piece
+        and write its ``cats``, which cost as much as the scoring itself."""
+        import numpy
+
+        if not pieces:
+            return numpy.zeros((0, len(self._labels)), dtype="f")
+        return self._model.predict(list(pieces))
+
+    def score_texts(
+        self, texts: Sequence[str], docs: Sequence[Doc] | None = None
+    ) -> tuple[Any, list[tuple[list[tuple[int, int]], range]]]:
+        """Scores of each text (row ``i`` of the array, a column per label) and, for a text of
+        several sentences, of each sentence on its own: per text, its sentences' spans and
+        their rows (none for a one-sentence text). ``docs``: as for :meth:`review`."""
+        from spacy.attrs import LOWER
+
+        if docs is None:
+            docs = [self.nlp.make_doc(t) for t in texts]
+        wholes: list[_Words] = []
+        pieces: list[_Words] = []
+        sentence_rows: list[tuple[list[tuple[int, int]], range]] = []
+        at = len(texts)  # the row of the next sentence
+        for text, doc in zip(texts, docs, strict=True):
+            column = doc.to_array(LOWER)
+            first, stop = _within(doc, 0, len(text))
+            wholes.append(_Words(column[first:stop]))
+            sp = sentences(text)
+            rows = range(at, at + len(sp)) if len(sp) > 1 else range(0)
+            at += len(rows)
+            sentence_rows.append((sp, rows))
+            for a, b in sp if rows else ():
+                first, stop = _within(doc, a, b)
+                pieces.append(_Words(column[first:stop]))
+        return self._predict([*wholes, *pieces]), sentence_rows
 
     def review(
         self,
         texts: Sequence[str],
         found: Sequence[Sequence[LifeEvent]],
         look_alikes: LookAlikes | None = None,
+        docs: Sequence[Doc] | None = None,
     ) -> list[tuple[list[LifeEvent], list[LifeEvent]]]:
         """(events, set aside) per utterance after this classifier's second opinion.
 
@@ -149,16 +228,30 @@ class Veto:
         its own too (one batch): in a long turn the words of an event are diluted by the rest,
         so a type counts with its best score, the whole's or its own sentence's.
         ``look_alikes``: the types the rules' veto patterns know a sentence as a look-alike of.
+        ``docs``: each text's Doc from the rule pipeline (of the text, or of the text with
+        words appended after it, as :func:`nlp.detector.closed` does), whose tokens the
+        classifier reads; tokenized here when not given.
         """
-        spans = [sentences(t) for t in texts]
-        pieces = [t[a:b] for t, sp in zip(texts, spans, strict=True) if len(sp) > 1 for a, b in sp]
-        cats = self.probabilities([*texts, *pieces])
-        whole = cats[: len(texts)]
-        scored = iter(cats[len(texts) :])
-        out = []
-        for text, events, sp, scores in zip(texts, found, spans, whole, strict=True):
-            by_sentence = [(span, next(scored) if len(sp) > 1 else scores) for span in sp]
-            out.append(self.second_opinion(text, events, scores, by_sentence, look_alikes))
+        probs, sentence_rows = self.score_texts(texts, docs)
+        peaks = probs.max(axis=1).tolist()
+        labels = self._labels
+
+        def scores(row: int) -> dict[str, float]:
+            return dict(zip(labels, probs[row].tolist(), strict=True))
+
+        out: list[tuple[list[LifeEvent], list[LifeEvent]]] = []
+        for i, (text, events) in enumerate(zip(texts, found, strict=True)):
+            sp, rows = sentence_rows[i]
+            if not events and max([peaks[i], *(peaks[r] for r in rows)]) < self.thresholds.add:
+                out.append(([], []))  # most turns: nothing to set aside, nothing to add
+                continue
+            whole = scores(i)
+            by_sentence = (
+                [(span, scores(r)) for span, r in zip(sp, rows, strict=True)]
+                if rows
+                else [(span, whole) for span in sp]
+            )
+            out.append(self.second_opinion(text, events, whole, by_sentence, look_alikes))
         return out
 
     def second_opinion(
@@ -219,14 +312,13 @@ class Veto:
 
 def train(lang: Lang, examples: Sequence[tuple[str, Iterable[str]]], seed: int = SEED) -> Veto:
     """A classifier from (utterance, types the customer asserts) pairs; deterministic per seed."""
-    import spacy
     from spacy.training import Example
     from thinc.api import fix_random_seed
 
     fix_random_seed(seed)
-    nlp = spacy.blank(lang)
+    nlp = spoken_blank(lang)
     textcat = nlp.add_pipe(
-        "textcat_multilabel",
+        TEXTCAT,
         config={
             "model": {
                 "@architectures": "spacy.TextCatBOW.v3",
@@ -238,17 +330,18 @@ def train(lang: Lang, examples: Sequence[tuple[str, Iterable[str]]], seed: int =
     )
     for label in LABELS:
         textcat.add_label(label)  # type: ignore[attr-defined]
+    veto = Veto(nlp, DEFAULT_THRESHOLDS.get(lang, DEFAULT_THRESHOLDS["en"]))  # reads LOWER
     data = []
     for text, types in examples:
         said = set(types)
         cats = {label: float(label in said) for label in LABELS}
-        data.append(Example.from_dict(nlp.make_doc(text.lower()), {"cats": cats}))
+        data.append(Example.from_dict(nlp.make_doc(text), {"cats": cats}))
     optimizer = nlp.initialize(lambda: data)
     for epoch in range(EPOCHS):
         random.Random(epoch).shuffle(data)
         for i in range(0, len(data), 16):
             nlp.update(data[i : i + 16], sgd=optimizer, drop=0.2)
-    return Veto(nlp, DEFAULT_THRESHOLDS.get(lang, DEFAULT_THRESHOLDS["en"]))
+    return veto
 
 
 # --- command line -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nlp import options
-from nlp.detector import Detector, get_detector
+from nlp.detector import Detector, build_pipeline, get_detector
 from nlp.veto import Veto, sentences, train, veto_path
 
 
@@ -47,6 +47,28 @@ def test_look_alikes_the_rules_hear_are_set_aside(
     assert [e for e in detection.events if e.asserted] == []
     # set aside, not forgotten: what the rules heard is still there to show
     assert [e.type for e in detection.set_aside] == heard
+
+
+@pytest.mark.parametrize("model", [False, True], ids=["rules", "rules+spancat"])
+def test_a_batch_is_judged_text_by_text(model: bool) -> None:
+    """In a batch of turns in both languages, some the prefilter drops, the classifier reads
+    each turn's own words: every result is the one that turn gets alone (with the trained
+    span model on too, which takes the batch another way through the pipeline)."""
+    detector = Detector(model=model, veto=True)
+    texts = [
+        "Goedemiddag, ik bel over mijn factuur.",
+        LOOK_ALIKES[0][0],
+        "My mum died last week.",
+        "Ik ben mijn baan kwijt.",
+        LOOK_ALIKES[2][0],
+        "Ik ga terug naar Marokko, voorgoed, volgende maand.",
+        "the app keeps crashing",
+    ]
+    batch = detector.detect_many(texts)
+    alone = [detector.detect(t) for t in texts]
+    assert batch == alone
+    assert [e.type.value for e in batch[2].events] == ["bereavement"]
+    assert batch[1].set_aside and batch[4].set_aside
 
 
 @pytest.mark.parametrize(
@@ -238,16 +260,42 @@ def test_training_is_reproducible() -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_the_shipped_model_tokenizes_as_it_was_trained(lang: str) -> None:
-    """``Veto.load`` skips the saved tokenizer and uses the language's own: they must be the
-    same, or the classifier would read other words than it learned."""
+def test_the_shipped_model_reads_the_rules_tokens(lang: str) -> None:
+    """The classifier scores the rule pipeline's own Doc: the tokenizer it was trained with
+    (saved beside it), the one ``Veto.load`` gives it and the rules' must be the same, or it
+    would read other words than it learned ("ww." one word or two)."""
     import spacy
 
     saved = spacy.load(veto_path(lang)).tokenizer.to_bytes(exclude=["vocab"])
     loaded = Veto.load(veto_path(lang))
     assert loaded is not None
     assert loaded.nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved
-    assert spacy.blank(lang).tokenizer.to_bytes(exclude=["vocab"]) == saved
+    assert build_pipeline(lang).tokenizer.to_bytes(exclude=["vocab"]) == saved
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # unpunctuated speech-to-text: the rules read it with a full stop appended
+        ("mijn moeder is vorige week overleden en nu moet ik haar rekening opzeggen", "nl"),
+        ("Ik bel over mijn WW. Ik ben ontslagen. Kan de termijn later", "nl"),
+        ("My MUM passed away. I need to close her account. Can you help", "en"),
+    ],
+)
+def test_the_rules_doc_scores_as_the_text_itself(text: str, lang: str) -> None:
+    """What the detector hands the classifier (the rules' Doc of the text as they read it, a
+    full stop appended to an unpunctuated line) scores exactly as the text on its own, and
+    case does not change a score."""
+    from nlp.detector import closed
+
+    veto = Veto.load(veto_path(lang))
+    assert veto is not None
+    alone, sentences_alone = veto.score_texts([text])
+    doc = build_pipeline(lang).make_doc(closed(text))
+    from_rules, sentences_from_rules = veto.score_texts([text], [doc])
+    assert sentences_from_rules == sentences_alone
+    assert from_rules.tolist() == alone.tolist()
+    assert veto.probabilities([text]) == veto.probabilities([text.lower()])
 
 
 def test_a_look_alike_the_rules_know_is_not_added() -> None:
