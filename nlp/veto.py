@@ -8,8 +8,8 @@ conversations' customer turns, each whole and sentence by sentence) that answers
 and per sentence and per life-event type: does the customer assert an event of this type of
 their own? A type counts with its best score, the whole utterance's or one sentence's: in a
 long turn the words of an event are diluted by the rest. It reads the rule pipeline's own
-tokens, lower-cased (:mod:`nlp.tokenizer`): a turn is tokenized once. When it is on (setting ``nlp_veto``,
-on by default since round 18):
+tokens, lower-cased (:mod:`nlp.tokenizer`): a turn is tokenized once. When it is on
+(setting ``nlp_veto``, on by default since round 18):
 
 * an asserted rule event of a type scored below ``set_aside`` (in the utterance and in its own
   sentence) is set aside: it stays in ``Detection.set_aside`` for whoever wants to show it,
