@@ -52,6 +52,7 @@ from nlp.patterns import (
     is_gap,
     load_file,
 )
+from nlp.tokenizer import JOINED
 from nlp.types import EventType, Experiencer, WishKind
 
 #: How far (in tokens) before an event a person word may govern it.
@@ -961,6 +962,24 @@ class Speller:
                         index.setdefault(key, set()).add(w)
         self._index = index
         self._cache: dict[int, int] = {}
+        # Speech-to-text splits a compound it does not know ("over leden", "schuld sanering",
+        # "deur waarder") and spells out an acronym ("a o w", "w w"): the first token of the
+        # pieces gets the whole word as its NORM when that is an event word. Not when both
+        # pieces are words the patterns or the stop words know: the patterns then read them
+        # as two words ("eruit gegooid", "food bank", "stil geboren").
+        add = vocab.strings.add
+        self._joins: dict[tuple[int, int], int] = {}
+        for w in event_words:
+            if len(w) >= MIN_JOINED_LENGTH and w.isalpha():
+                for k in range(MIN_PIECE_LENGTH, len(w) - MIN_PIECE_LENGTH + 1):
+                    head, tail = add(w[:k]), add(w[k:])
+                    if head not in self._words or tail not in self._words:
+                        self._joins[head, tail] = add(w)
+        self._heads = frozenset(a for a, _ in self._joins)
+        self._letters = frozenset(add(c) for c in "abcdefghijklmnopqrstuvwxyz")
+        self._acronyms = {
+            add(w): w for w in event_words if 2 <= len(w) <= 5 and w.isalpha() and w.isascii()
+        }
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.user_data.get(_SPELLED):
@@ -992,6 +1011,36 @@ class Speller:
                         doc[i].norm_ = word
                         if norms is not None:
                             norms[i] = fixed
+        if not self._heads.isdisjoint(lowers):
+            joins = self._joins
+            for i in range(len(lowers) - 1):
+                whole = joins.get((lowers[i], lowers[i + 1]))
+                if whole:
+                    self._set_norm(doc, norms, i, whole, i + 2)
+        if not self._letters.isdisjoint(lowers):
+            self._join_letters(doc, lowers, norms)
+
+    def _join_letters(self, doc: Doc, lowers: list[int], norms: list[int] | None) -> None:
+        """A run of single letters that spells an event word ("a o w") reads as that word."""
+        letters = self._letters
+        i, n = 0, len(lowers)
+        while i < n:
+            j = i
+            while j < n and lowers[j] in letters:
+                j += 1
+            if j - i >= 2:
+                spelled = self._strings.add("".join(self._strings[h] for h in lowers[i:j]))
+                if spelled in self._acronyms:
+                    self._set_norm(doc, norms, i, spelled, j)
+            i = j + 1
+
+    def _set_norm(self, doc: Doc, norms: list[int] | None, i: int, word: int, stop: int) -> None:
+        """Token ``i`` reads as ``word``, which was said as tokens ``i..stop``; evidence that
+        ends on token ``i`` reaches to ``stop`` (:data:`JOINED`)."""
+        doc[i].norm_ = self._strings[word]
+        doc.user_data.setdefault(JOINED, {})[i] = stop
+        if norms is not None:
+            norms[i] = word
 
     def _in_table(self, hashes: list[int]) -> list[bool]:
         """Whether each word is one the lemma table knows."""
@@ -1027,6 +1076,10 @@ def _hashes(table: Any) -> numpy.ndarray:
 
 #: Shorter words are too often another real word one letter away ("trouwe" / "trouwen").
 MIN_TYPO_LENGTH = 7
+#: A compound split in two is read whole only when it is this long and each piece has this
+#: many letters ("over leden", "uit vaart"; not "be" + "graven").
+MIN_JOINED_LENGTH = 8
+MIN_PIECE_LENGTH = 3
 _SPELLED = "life_events.spelled"
 
 

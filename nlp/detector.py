@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nlp import options
 from nlp.langid import identify, other_language
+from nlp.tokenizer import JOINED
 from nlp.types import CustomerWish, EventType, Lang, LifeEvent
 from nlp.veto import MODELS_DIR as VETO_MODELS_DIR
 from nlp.veto import Veto
@@ -390,7 +391,11 @@ def _to_detection(doc: Doc, text: str, lang: Lang, truncated: bool) -> Detection
 
 def _offsets(doc: Doc, first: int, stop: int, text: str) -> tuple[int, int]:
     """Character offsets into ``text`` of tokens ``first..stop``; the full stop :func:`closed`
-    appended is not part of the text, so evidence never reaches past its end."""
+    appended is not part of the text, so evidence never reaches past its end. Evidence that
+    ends on a word said in pieces ("over leden", "a o w") takes all of them."""
+    joined = doc.user_data.get(JOINED)
+    if joined:
+        stop = joined.get(stop - 1, stop)
     last = doc[stop - 1]
     end = min(last.idx + len(last.text), len(text.rstrip()))
     return doc[first].idx, end

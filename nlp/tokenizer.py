@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from spacy.language import Language
 
+#: ``doc.user_data`` key: {a token read as a word that speech-to-text split into pieces ("over
+#: leden", "a o w"): the index after its last piece} (:class:`nlp.components.Speller`).
+JOINED = "life_events.joined"
+
 #: Written abbreviations worth keeping as one token; the rest of spaCy's Dutch list ("me.",
 #: "pas.", "ww.", "al.", "best.", and their capitalised forms "WW.", "ING.", "Gem.") are
 #: ordinary words or acronyms at the end of a spoken sentence.

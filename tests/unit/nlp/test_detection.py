@@ -2010,3 +2010,58 @@ def test_round_22_context(detector: Detector, text: str, lang: str, kind: str, f
     events = [e for e in detector.detect(text, lang).events if e.type.value == kind]
     assert events
     assert all(getattr(e, flag) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [
+        # Round 23 (batch 20 read): sentences written anew for each wording
+        ("Zij heeft me vorige week tegen de kast geduwd.", "nl", "domestic_abuse"),
+        ("Hij heeft een gps-tracker onder mijn fiets geplakt.", "nl", "domestic_abuse"),
+        ("Mijn vriend controleert al mijn appjes, elke avond.", "nl", "domestic_abuse"),
+        ("Hij beslist wat ik mag kopen en waar ik heen ga.", "nl", "domestic_abuse"),
+        ("Ik mocht van hem niet bellen met mijn zus.", "nl", "domestic_abuse"),
+        ("Ze hielden mijn verblijfspas achter, mijn schoonouders.", "nl", "domestic_abuse"),
+        ("Ik weet echt niet waar ik dat geld vandaan moet halen.", "nl", "financial_difficulty"),
+        ("Ik sta sinds vorige week bij mijn zus ingeschreven, daar ben ik nu.", "nl", "moving"),
+        ("Sinds de breuk huur ik nu een studio in Zwolle.", "nl", "moving"),
+        ("Hij heeft me eruit geschopt na zes jaar samen.", "nl", "separation"),
+        ("The doctor told me it's the sugar diabetes.", "en", "illness"),
+        ("Please be careful, my ex is dangerous.", "en", "domestic_abuse"),
+        ("When he's been drinking he beats my sister and me.", "en", "domestic_abuse"),
+        ("My brother helps a bit but I do all the caring.", "en", "caring"),
+        ("This month it's which bill do we pay first, honestly.", "en", "financial_difficulty"),
+        ("my wife went off with another man in the spring", "en", "separation"),
+        ("I went with pension last month after forty years.", "en", "retirement"),
+    ],
+)
+def test_round_23_heard_from_batch_20(detector: Detector, text: str, lang: str, kind: str) -> None:
+    assert kind in [e.type.value for e in detector.detect(text, lang).asserted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mijn dochter is een klein beetje verkouden, ik bel even voor haar.", "nl"),
+        ("We staan als schuldeiser op de lijst bij die failliete winkel.", "nl"),
+        ("Hoeveel mensen in onze wijk hebben schulden, weet u dat?", "nl"),
+        ("Er staat een verhuisbus van de buren voor mijn inrit.", "nl"),
+        ("Zijn personage in dat spel is alweer dood, nu wil hij betalen.", "nl"),
+        ("The number was engaged for an hour this morning.", "en"),
+        ("The honeymoon period on my tariff ended.", "en"),
+        ("Thanks so much, I'm in your debt.", "en"),
+        ("My phone broke last week and I can't log in.", "en"),
+        ("The airline went bust and I want a chargeback.", "en"),
+        ("There's a dead spot upstairs, no wifi at all.", "en"),
+        ("I'm expecting a parcel today, can you hold?", "en"),
+        ("The card machine stopped working at the till.", "en"),
+    ],
+)
+def test_round_23_look_alikes_from_batch_20(detector: Detector, text: str, lang: str) -> None:
+    assert detector.detect(text, lang).asserted == []
+
+
+def test_round_23_a_partner_who_moved_in_with_someone_else_left() -> None:
+    """ "He's moved in with his new girlfriend": a separation, and not the customer's move."""
+    detection = Detector(veto=False).detect("He has moved in with another woman since June.", "en")
+    assert [e.type.value for e in detection.asserted] == ["separation"]

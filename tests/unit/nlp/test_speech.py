@@ -72,3 +72,45 @@ def test_a_real_word_is_not_read_as_a_typo(detector: Detector) -> None:
     assert "moving" not in {e.type.value for e in nl.events}
     en = detector.detect("my mother's balance decreased", "en")
     assert "bereavement" not in {e.type.value for e in en.events}
+
+
+@pytest.mark.parametrize(
+    ("lang", "etype", "text", "evidence"),
+    [
+        # speech-to-text splits a compound it does not know...
+        ("nl", "bereavement", "mijn vader is vorige week over leden", "over leden"),
+        (
+            "nl",
+            "financial_difficulty",
+            "we zitten sinds januari in de schuld sanering",
+            "schuld sanering",
+        ),
+        ("nl", "financial_difficulty", "gisteren stond de deur waarder hier", "deur waarder"),
+        # ...and spells out an acronym letter by letter
+        ("nl", "job_loss", "mijn vrouw zit sinds de reorganisatie in de w w", "w w"),
+        ("nl", "retirement", "sinds mei krijg ik a o w", "a o w"),
+        ("en", "illness", "i was diagnosed with m s in may", "m s"),
+    ],
+)
+def test_a_word_said_in_pieces_is_heard_whole(
+    detector: Detector, lang: str, etype: str, text: str, evidence: str
+) -> None:
+    [event] = [e for e in detector.detect(text, lang).asserted if e.type.value == etype]
+    assert evidence in event.text
+    assert event.text.endswith(evidence.rsplit(maxsplit=1)[-1])  # the evidence takes every piece
+
+
+@pytest.mark.parametrize(
+    ("lang", "etype", "text"),
+    [
+        # both pieces are words the patterns know: they stay two words
+        ("nl", "job_loss", "ze hebben me eruit gegooid bij de bakker"),
+        ("en", None, "i help out at the food bank on saturdays"),
+        ("nl", None, "ik heb een a b c vraag over de w i f i"),
+    ],
+)
+def test_two_known_words_stay_two_words(
+    detector: Detector, lang: str, etype: str | None, text: str
+) -> None:
+    heard = [e.type.value for e in detector.detect(text, lang).asserted]
+    assert heard == ([etype] if etype else [])
