@@ -977,8 +977,10 @@ class Speller:
                         self._joins[head, tail] = add(w)
         self._heads = frozenset(a for a, _ in self._joins)
         self._letters = frozenset(add(c) for c in "abcdefghijklmnopqrstuvwxyz")
+        #: word -> hash; looked up by the letters' string, so a letter run that spells
+        #: nothing adds nothing to the StringStore.
         self._acronyms = {
-            add(w): w for w in event_words if 2 <= len(w) <= 5 and w.isalpha() and w.isascii()
+            w: add(w) for w in event_words if 2 <= len(w) <= 5 and w.isalpha() and w.isascii()
         }
 
     def __call__(self, doc: Doc) -> Doc:
@@ -1029,8 +1031,8 @@ class Speller:
             while j < n and lowers[j] in letters:
                 j += 1
             if j - i >= 2:
-                spelled = self._strings.add("".join(self._strings[h] for h in lowers[i:j]))
-                if spelled in self._acronyms:
+                spelled = self._acronyms.get("".join(self._strings[h] for h in lowers[i:j]))
+                if spelled:
                     self._set_norm(doc, norms, i, spelled, j)
             i = j + 1
 
