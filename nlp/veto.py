@@ -1,13 +1,13 @@
 """The trained second opinion beside the rules (on by default): per type, set aside or add.
 
-The rules hear an event in "die deal is dood" or "we've broken up with our energy supplier"
-when no veto pattern knows the wording, and miss one told in words no pattern has ("we can't
-keep our heads above water"). This is a bag-of-words text classifier (spaCy's ``TextCatBOW``:
-words and word pairs, trained from ``spacy.blank`` on the corpus's dev lines and the fixture
-conversations' customer turns, each whole and sentence by sentence) that answers, per utterance
-and per sentence and per life-event type: does the customer assert an event of this type of
-their own? A type counts with its best score, the whole utterance's or one sentence's: in a
-long turn the words of an event are diluted by the rest. It reads the rule pipeline's own
+The rules hear an event in "die deal is dood" or "we've broken up with our energy supplier" when
+no veto pattern knows the wording, and miss one told in words no pattern has ("we can't keep our
+heads above water"). This is a bag-of-words text classifier (spaCy's ``TextCatBOW``: words and
+word pairs, trained from :func:`nlp.tokenizer.spoken_blank` on the corpus's dev lines and the
+fixture conversations' customer turns, each whole and sentence by sentence) that answers, per
+utterance and per sentence and per life-event type: does the customer assert an event of this
+type of their own? A type counts with its best score, the whole utterance's or one sentence's:
+in a long turn the words of an event are diluted by the rest. It reads the rule pipeline's own
 tokens, lower-cased (:mod:`nlp.tokenizer`): a turn is tokenized once. When it is on
 (setting ``nlp_veto``, on by default since round 18):
 
@@ -156,8 +156,8 @@ class Veto:
         import spacy
 
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        # The saved tokenizer is spacy.blank's (``train``), which the language builds anyway;
-        # reading it back from disk cost 10 MB more per language (the call screen's memory).
+        # The saved tokenizer is spoken_blank's (``train``), which spacy.blank and for_speech
+        # rebuild; reading it back from disk cost 10 MB more per language (the call screen).
         nlp = spacy.load(folder, exclude=["tokenizer"])
         for_speech(nlp)
         if TEXTCAT not in nlp.pipe_names:
